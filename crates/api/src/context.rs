@@ -1,0 +1,240 @@
+//! Per-request context: authentication, the acting account, the request's one database transaction and
+//! idempotency. The middleware here wraps every /v1 handler; handlers reach it through [`Ctx`].
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::body::{Body, Bytes, to_bytes};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use portico_core::objects::event::API_VERSION;
+use portico_core::{Scope, Timestamp, ids};
+use portico_store::{Claim, KeyOwner, Tx};
+use sha2::{Digest, Sha256};
+use tokio::sync::{Mutex, MutexGuard};
+
+use crate::auth;
+use crate::error::{ApiError, ErrorType};
+use crate::state::AppState;
+
+/// Largest request body accepted; Stripe's own limit is of this order.
+const MAX_BODY_BYTES: usize = 2 * 1024 * 1024;
+/// Stripe keeps idempotency keys for at least 24 hours.
+pub const IDEMPOTENCY_KEY_TTL_SECS: i64 = 24 * 60 * 60;
+
+/// What a handler knows about its request. Cloning is cheap; all clones share the one transaction.
+#[derive(Clone)]
+pub struct Ctx {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    scope: Scope,
+    /// Set when `Stripe-Account` selected a connected account; events then carry `account`.
+    connected_account: Option<String>,
+    /// The account whose key authenticated the request (the platform, for Connect requests).
+    key_owner: KeyOwner,
+    now: Timestamp,
+    request_id: String,
+    idempotency_key: Option<String>,
+    state: AppState,
+    tx: Mutex<Box<dyn Tx>>,
+}
+
+impl Ctx {
+    pub fn scope(&self) -> &Scope {
+        &self.inner.scope
+    }
+
+    /// The request's time: every object created by one request carries the same timestamp.
+    pub fn now(&self) -> Timestamp {
+        self.inner.now
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.inner.state
+    }
+
+    /// The scope of the account that owns the API key, whatever `Stripe-Account` says.
+    pub fn key_scope(&self) -> Scope {
+        Scope { account: self.inner.key_owner.account.clone(), livemode: self.inner.key_owner.livemode }
+    }
+
+    pub fn connected_account(&self) -> Option<&str> {
+        self.inner.connected_account.as_deref()
+    }
+
+    pub fn request(&self) -> portico_core::objects::event::EventRequest {
+        portico_core::objects::event::EventRequest {
+            id: Some(self.inner.request_id.clone()),
+            idempotency_key: self.inner.idempotency_key.clone(),
+        }
+    }
+
+    /// The request's transaction; committed by the middleware when the handler answers 2xx.
+    pub async fn tx(&self) -> MutexGuard<'_, Box<dyn Tx>> {
+        self.inner.tx.lock().await
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Ctx>().cloned().ok_or_else(|| ApiError::internal("Ctx extractor used outside the API middleware"))
+    }
+}
+
+fn unix_now() -> Timestamp {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
+}
+
+/// Wraps every /v1 request: request id and version headers, authentication, account selection, one
+/// transaction committed only on success, and idempotent replays.
+pub async fn api_layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let request_id = format!("req_{}", ids::random_base62(14));
+    let version = request
+        .headers()
+        .get("stripe-version")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .unwrap_or_else(|| API_VERSION.to_owned());
+    let idempotency_key = request.headers().get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let mut response = match run(state, request, next, &request_id, idempotency_key.clone()).await {
+        Ok(response) => response,
+        Err(error) => error.into_response(),
+    };
+    let headers = response.headers_mut();
+    set_header(headers, "request-id", &request_id);
+    set_header(headers, "stripe-version", &version);
+    if let Some(key) = &idempotency_key {
+        set_header(headers, "idempotency-key", key);
+    }
+    response
+}
+
+fn set_header(headers: &mut HeaderMap, name: &'static str, value: &str) {
+    if let Ok(value) = HeaderValue::from_str(value) {
+        headers.insert(name, value);
+    }
+}
+
+async fn run(state: AppState, request: Request, next: Next, request_id: &str, key: Option<String>) -> Result<Response, ApiError> {
+    let owner = auth::authenticate(&state, request.headers()).await?;
+    let (parts, body) = request.into_parts();
+    let body = to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|_| ApiError::invalid_request(format!("Request bodies are limited to {MAX_BODY_BYTES} bytes.")))?;
+    let writes = parts.method != Method::GET && parts.method != Method::HEAD;
+    let mut tx = if writes { state.store.begin_write().await? } else { state.store.begin_read().await? };
+    let connected_account = auth::connected_account(&mut *tx, &owner, &parts.headers).await?;
+    let scope = Scope { account: connected_account.clone().unwrap_or_else(|| owner.account.clone()), livemode: owner.livemode };
+    let now = unix_now();
+
+    // Keys only matter on POST (Stripe ignores them on GET and DELETE).
+    let key = key.filter(|_| parts.method == Method::POST);
+    let fingerprint = fingerprint(&parts.method, parts.uri.path(), &body);
+    if let Some(key) = &key {
+        validate_key(key)?;
+        if let Claim::Done { fingerprint: stored, status, body } = tx.claim_idempotency_key(&scope, key, &fingerprint, now).await? {
+            return replay(key, &fingerprint, &stored, status, body);
+        }
+    }
+
+    let ctx = Ctx {
+        inner: Arc::new(Inner {
+            scope: scope.clone(),
+            connected_account,
+            key_owner: owner,
+            now,
+            request_id: request_id.to_owned(),
+            idempotency_key: key.clone(),
+            state: state.clone(),
+            tx: Mutex::new(tx),
+        }),
+    };
+    let mut request = Request::from_parts(parts, Body::from(body));
+    request.extensions_mut().insert(ctx.clone());
+    let response = next.run(request).await;
+
+    let (parts, body) = response.into_parts();
+    let body = to_bytes(body, usize::MAX).await.map_err(ApiError::internal)?;
+    let status = parts.status;
+    let Ok(inner) = Arc::try_unwrap(ctx.inner) else {
+        return Err(ApiError::internal("request context still borrowed after the handler returned"));
+    };
+    let mut tx = inner.tx.into_inner();
+    if status.is_success() {
+        if let Some(key) = &key {
+            tx.finish_idempotency_key(&scope, key, status.as_u16(), &String::from_utf8_lossy(&body)).await?;
+        }
+        tx.commit().await?;
+    } else {
+        drop(tx);
+        if let Some(key) = &key {
+            remember_failure(&state, &scope, key, &fingerprint, status, &body, now).await?;
+        }
+    }
+    Ok(Response::from_parts(parts, Body::from(body)))
+}
+
+/// Stripe stores the outcome of a request that ran, errors included, so a retry sees the same answer.
+/// The failed request's own transaction was rolled back, so the key is recorded in a fresh one.
+async fn remember_failure(
+    state: &AppState,
+    scope: &Scope,
+    key: &str,
+    fingerprint: &str,
+    status: StatusCode,
+    body: &Bytes,
+    now: Timestamp,
+) -> Result<(), ApiError> {
+    if matches!(status.as_u16(), 401 | 409 | 429) || status.is_server_error() {
+        return Ok(());
+    }
+    let mut tx = state.store.begin_write().await?;
+    if tx.claim_idempotency_key(scope, key, fingerprint, now).await? == Claim::New {
+        tx.finish_idempotency_key(scope, key, status.as_u16(), &String::from_utf8_lossy(body)).await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+fn replay(key: &str, fingerprint: &str, stored: &str, status: u16, body: String) -> Result<Response, ApiError> {
+    if stored != fingerprint {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            ErrorType::IdempotencyError,
+            None,
+            format!(
+                "Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '{key}' if you meant to execute a different request."
+            ),
+        ));
+    }
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = (status, body).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+    Ok(response)
+}
+
+fn validate_key(key: &str) -> Result<(), ApiError> {
+    if key.is_empty() || key.len() > 255 {
+        return Err(ApiError::invalid_request("Idempotency-Key must be between 1 and 255 characters long."));
+    }
+    Ok(())
+}
+
+/// Same endpoint and same parameters: what makes a retry a replay rather than an idempotency error.
+fn fingerprint(method: &Method, path: &str, body: &[u8]) -> String {
+    let mut hash = Sha256::new();
+    hash.update(method.as_str());
+    hash.update(b" ");
+    hash.update(path);
+    hash.update(b"\n");
+    hash.update(body);
+    hex::encode(hash.finalize())
+}

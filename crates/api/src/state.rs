@@ -1,0 +1,46 @@
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use portico_core::processor::Processor;
+use portico_store::{KeyOwner, Store};
+
+/// What every API request can reach. Holds no state another Portico node would need: the key cache only
+/// remembers what the database said a moment ago.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub processor: Arc<dyn Processor>,
+    /// Base of the URLs Portico hands out (portal links, file links).
+    pub public_url: String,
+    pub(crate) keys: Arc<KeyCache>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, processor: Arc<dyn Processor>, public_url: String) -> Self {
+        Self { store, processor, public_url, keys: Arc::default() }
+    }
+}
+
+/// Recently authenticated key hashes, so a request does not pay a database round trip to authenticate.
+#[derive(Default)]
+pub(crate) struct KeyCache {
+    entries: RwLock<HashMap<String, (KeyOwner, Instant)>>,
+}
+
+const KEY_CACHE_TTL: Duration = Duration::from_secs(30);
+
+impl KeyCache {
+    pub(crate) fn get(&self, key_hash: &str) -> Option<KeyOwner> {
+        let entries = self.entries.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        entries.get(key_hash).filter(|(_, at)| at.elapsed() < KEY_CACHE_TTL).map(|(owner, _)| owner.clone())
+    }
+
+    pub(crate) fn put(&self, key_hash: String, owner: KeyOwner) {
+        let mut entries = self.entries.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if entries.len() > 10_000 {
+            entries.clear();
+        }
+        entries.insert(key_hash, (owner, Instant::now()));
+    }
+}

@@ -1,0 +1,114 @@
+//! Events (`evt_`): one is appended for every change, in the same transaction as the change.
+//! https://docs.stripe.com/api/events/object
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::Object;
+use crate::{Timestamp, ids};
+
+/// The API version Portico speaks, as the current SDKs pin it.
+pub const API_VERSION: &str = "2026-10-28.endive";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Event {
+    pub id: String,
+    pub object: String,
+    /// Set only for events of a connected account, as Stripe does.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub account: Option<String>,
+    pub api_version: Option<String>,
+    pub created: Timestamp,
+    pub data: EventData,
+    pub livemode: bool,
+    pub pending_webhooks: i64,
+    pub request: EventRequest,
+    #[serde(rename = "type")]
+    pub kind: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EventData {
+    pub object: Value,
+    /// Only on `*.updated` events: the previous values of the top-level fields that changed.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub previous_attributes: Option<Value>,
+}
+
+/// The API request that caused the event; both null for automatic events (renewals, clock advances).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct EventRequest {
+    pub id: Option<String>,
+    pub idempotency_key: Option<String>,
+}
+
+impl Object for Event {
+    const KIND: &'static str = "event";
+    const PREFIX: &'static str = "evt";
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn created(&self) -> Timestamp {
+        self.created
+    }
+}
+
+impl Event {
+    /// An event of `kind` about `object` (already in its wire shape). `connected_account` is the `acct_…` when
+    /// the change happened on a connected account.
+    pub fn new(
+        kind: &str,
+        object: Value,
+        previous_attributes: Option<Value>,
+        livemode: bool,
+        connected_account: Option<String>,
+        request: EventRequest,
+        now: Timestamp,
+    ) -> Self {
+        Event {
+            id: ids::new_id(Self::PREFIX),
+            object: Self::KIND.into(),
+            account: connected_account,
+            api_version: Some(API_VERSION.into()),
+            created: now,
+            data: EventData { object, previous_attributes },
+            livemode,
+            pending_webhooks: 0,
+            request,
+            kind: kind.into(),
+        }
+    }
+}
+
+/// The previous values of every top-level field that differs between two versions of an object, as
+/// Stripe puts them in `data.previous_attributes`; `None` when nothing changed.
+pub fn previous_attributes(before: &Value, after: &Value) -> Option<Value> {
+    let (Value::Object(before), Value::Object(after)) = (before, after) else { return None };
+    let mut changed = serde_json::Map::new();
+    for (key, old) in before {
+        if after.get(key) != Some(old) {
+            changed.insert(key.clone(), old.clone());
+        }
+    }
+    for key in after.keys() {
+        if !before.contains_key(key) {
+            changed.insert(key.clone(), Value::Null);
+        }
+    }
+    (!changed.is_empty()).then_some(Value::Object(changed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn previous_attributes_hold_old_values_of_changed_fields_only() {
+        let before = json!({"id": "cus_1", "name": "Ann", "metadata": {"a": "1"}});
+        let after = json!({"id": "cus_1", "name": "Bob", "metadata": {"a": "1"}});
+        assert_eq!(previous_attributes(&before, &after), Some(json!({"name": "Ann"})));
+        assert_eq!(previous_attributes(&after, &after), None);
+    }
+}

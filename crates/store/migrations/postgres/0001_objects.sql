@@ -1,0 +1,43 @@
+-- Every Stripe object is one JSONB document in its wire shape, beside the columns queries filter and sort on.
+CREATE TABLE objects (
+    seq      BIGSERIAL PRIMARY KEY,
+    account  TEXT    NOT NULL,
+    livemode BOOLEAN NOT NULL,
+    kind     TEXT    NOT NULL,
+    id       TEXT    NOT NULL,
+    customer TEXT,
+    created  BIGINT  NOT NULL,
+    data     JSONB   NOT NULL,
+    UNIQUE (account, livemode, kind, id)
+);
+CREATE INDEX objects_newest_first ON objects (account, livemode, kind, created DESC, seq DESC);
+CREATE INDEX objects_by_customer ON objects (account, livemode, customer, kind, created DESC, seq DESC)
+    WHERE customer IS NOT NULL;
+-- Field filters (email, product, active, lookup_key …) are JSONB containment queries.
+CREATE INDEX objects_fields ON objects USING GIN (data jsonb_path_ops);
+
+-- Responses to requests sent with an Idempotency-Key, written in the same transaction as their effects.
+CREATE TABLE idempotency_keys (
+    account     TEXT    NOT NULL,
+    livemode    BOOLEAN NOT NULL,
+    key         TEXT    NOT NULL,
+    fingerprint TEXT    NOT NULL,
+    status      INTEGER,
+    body        TEXT,
+    created     BIGINT  NOT NULL,
+    PRIMARY KEY (account, livemode, key)
+);
+CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created);
+
+-- Secret keys are kept only as SHA-256 hashes.
+CREATE TABLE api_keys (
+    key_hash TEXT    PRIMARY KEY,
+    account  TEXT    NOT NULL,
+    livemode BOOLEAN NOT NULL,
+    created  BIGINT  NOT NULL
+);
+
+CREATE TABLE settings (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);

@@ -1,0 +1,120 @@
+//! Portico's storage. One [`Store`] trait with a SQLite and a PostgreSQL backend; objects are kept as JSON
+//! documents in Stripe's shape beside the columns queries need (account, mode, kind, customer, created).
+//! The rest of the code sees typed operations ([`TxExt`]), never SQL.
+
+mod error;
+mod migrations;
+mod query;
+mod typed;
+
+pub mod postgres;
+pub mod sqlite;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use portico_core::Scope;
+use serde_json::Value;
+
+pub use error::StoreError;
+pub use query::{Created, FieldFilter, ListQuery, Page, Scalar, SearchClause, SearchExpr, SearchOp};
+pub use typed::TxExt;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A stored document and its indexed columns.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub kind: &'static str,
+    pub id: String,
+    pub customer: Option<String>,
+    pub created: i64,
+    pub data: Value,
+}
+
+/// What an `Idempotency-Key` turned out to be when a request claimed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// First use: the caller executes the request and records its response with
+    /// [`Tx::finish_idempotency_key`] in the same transaction.
+    New,
+    /// Used before and finished: replay this response (if the request fingerprint matches).
+    Done { fingerprint: String, status: u16, body: String },
+}
+
+/// The account a secret API key authenticates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyOwner {
+    pub account: String,
+    pub livemode: bool,
+}
+
+/// Opens transactions. Every API command runs in exactly one.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// A transaction that will write. SQLite serializes these; PostgreSQL runs them concurrently.
+    async fn begin_write(&self) -> Result<Box<dyn Tx>>;
+    /// A read-only transaction.
+    async fn begin_read(&self) -> Result<Box<dyn Tx>>;
+    /// Applies pending migrations.
+    async fn migrate(&self) -> Result<()>;
+    /// `sqlite` or `postgres`, for logs and benchmarks.
+    fn backend(&self) -> &'static str;
+}
+
+/// One transaction. Dropping it without [`Tx::commit`] rolls it back.
+#[async_trait]
+pub trait Tx: Send {
+    async fn get(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<Value>>;
+    /// Like `get`, but locks the row until the transaction ends (read-modify-write).
+    async fn get_for_update(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<Value>>;
+    /// Fails with [`StoreError::Conflict`] when the id already exists.
+    async fn insert(&mut self, scope: &Scope, row: Row) -> Result<()>;
+    /// Fails with [`StoreError::NotFound`] when the row does not exist in this scope.
+    async fn update(&mut self, scope: &Scope, row: Row) -> Result<()>;
+    async fn delete(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<bool>;
+    /// Newest first, with Stripe's cursor semantics.
+    async fn list(&mut self, scope: &Scope, kind: &str, query: &ListQuery) -> Result<Page>;
+    /// Runs a parsed search query; newest first.
+    async fn search(&mut self, scope: &Scope, kind: &str, expr: &SearchExpr, limit: u32, after: Option<&str>)
+    -> Result<Page>;
+
+    /// Claims an idempotency key for this transaction, waiting for a concurrent holder to finish first.
+    async fn claim_idempotency_key(&mut self, scope: &Scope, key: &str, fingerprint: &str, now: i64)
+    -> Result<Claim>;
+    /// Records the response for a key claimed in this transaction.
+    async fn finish_idempotency_key(&mut self, scope: &Scope, key: &str, status: u16, body: &str) -> Result<()>;
+    /// Removes keys older than `before` (Stripe keeps them for 24 hours).
+    async fn prune_idempotency_keys(&mut self, before: i64) -> Result<u64>;
+
+    async fn key_owner(&mut self, key_hash: &str) -> Result<Option<KeyOwner>>;
+    async fn put_api_key(&mut self, key_hash: &str, owner: &KeyOwner, now: i64) -> Result<()>;
+    /// The platform account, if one was created.
+    async fn platform_account(&mut self) -> Result<Option<String>>;
+    async fn set_platform_account(&mut self, account: &str) -> Result<()>;
+
+    async fn commit(self: Box<Self>) -> Result<()>;
+}
+
+/// Opens the store a database URL names: `sqlite://path` (created if missing) or `postgres://…`.
+pub async fn connect(url: &str) -> Result<Arc<dyn Store>> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(sqlite::SqliteStore::connect(url).await?))
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        Ok(Arc::new(postgres::PostgresStore::connect(url).await?))
+    } else {
+        Err(StoreError::Config(format!("unsupported database URL (use sqlite://… or postgres://…): {}", redact_url(url))))
+    }
+}
+
+/// A database URL with its password replaced, for logs and errors.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}{}:***{}", &url[..scheme + 3], user, &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}

@@ -1,0 +1,47 @@
+//! PostgreSQL backend: documents in JSONB. Several Portico nodes may share one database; nothing here
+//! keeps state outside it.
+
+mod search;
+mod tx;
+
+use std::str::FromStr;
+
+use async_trait::async_trait;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+
+use crate::{Result, Store, Tx};
+use tx::PostgresTx;
+
+const MIGRATIONS: crate::migrations::Files = &[(1, "objects", include_str!("../../migrations/postgres/0001_objects.sql"))];
+
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    pub async fn connect(url: &str) -> Result<Self> {
+        let options = PgConnectOptions::from_str(url)?;
+        let pool = PgPoolOptions::new().max_connections(16).connect_with(options).await?;
+        Ok(Self { pool })
+    }
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    async fn begin_write(&self) -> Result<Box<dyn Tx>> {
+        Ok(Box::new(PostgresTx { tx: self.pool.begin().await? }))
+    }
+
+    async fn begin_read(&self) -> Result<Box<dyn Tx>> {
+        Ok(Box::new(PostgresTx { tx: self.pool.begin().await? }))
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        crate::migrations::migrator(MIGRATIONS).run(&self.pool).await?;
+        Ok(())
+    }
+
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+}

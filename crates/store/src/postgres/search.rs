@@ -1,0 +1,45 @@
+use sqlx::{Postgres, QueryBuilder};
+
+use super::tx::scalar_json;
+use crate::{Scalar, SearchExpr, SearchOp};
+
+/// Appends a search expression as ` AND (…)`, comparing JSONB values so numbers compare as numbers.
+pub(super) fn push_search(qb: &mut QueryBuilder<Postgres>, expr: &SearchExpr) {
+    if expr.clauses.is_empty() {
+        return;
+    }
+    qb.push(" AND (");
+    for (index, clause) in expr.clauses.iter().enumerate() {
+        if index > 0 {
+            qb.push(if expr.any { " OR " } else { " AND " });
+        }
+        qb.push("(");
+        match (clause.op, &clause.value) {
+            (SearchOp::Eq, Scalar::Null) => {
+                qb.push("coalesce(data #> ").push_bind(clause.path.clone()).push(", 'null') = 'null'::jsonb");
+            }
+            (SearchOp::Contains, value) => {
+                let needle = match value {
+                    Scalar::Str(s) => s.clone(),
+                    other => scalar_json(other).to_string(),
+                };
+                let escaped = needle.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                qb.push("data #>> ").push_bind(clause.path.clone()).push(" ILIKE ").push_bind(format!("%{escaped}%"));
+            }
+            (op, value) => {
+                qb.push("data #> ").push_bind(clause.path.clone());
+                qb.push(match op {
+                    SearchOp::Gt => " > ",
+                    SearchOp::Gte => " >= ",
+                    SearchOp::Lt => " < ",
+                    SearchOp::Lte => " <= ",
+                    _ => " = ",
+                });
+                qb.push_bind(scalar_json(value)).push("::jsonb");
+            }
+        }
+        // A negated term matches documents where the comparison is false or, the field being absent, NULL.
+        qb.push(if clause.negated { ") IS NOT TRUE" } else { ")" });
+    }
+    qb.push(")");
+}

@@ -1,0 +1,56 @@
+//! SQLite backend: one file in WAL mode. Writers are serialized through a one-connection pool (SQLite allows
+//! one writer at a time; queueing in the pool avoids `SQLITE_BUSY`), readers use their own pool.
+
+mod search;
+mod tx;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+
+use crate::{Result, Store, Tx};
+use tx::SqliteTx;
+
+const MIGRATIONS: crate::migrations::Files = &[(1, "objects", include_str!("../../migrations/sqlite/0001_objects.sql"))];
+
+pub struct SqliteStore {
+    writer: SqlitePool,
+    readers: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database file a `sqlite://path` URL names.
+    pub async fn connect(url: &str) -> Result<Self> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(Duration::from_secs(10))
+            .foreign_keys(true);
+        let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
+        let readers = SqlitePoolOptions::new().max_connections(4).connect_with(options.read_only(true)).await?;
+        Ok(Self { writer, readers })
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn begin_write(&self) -> Result<Box<dyn Tx>> {
+        Ok(Box::new(SqliteTx { tx: self.writer.begin_with("BEGIN IMMEDIATE").await? }))
+    }
+
+    async fn begin_read(&self) -> Result<Box<dyn Tx>> {
+        Ok(Box::new(SqliteTx { tx: self.readers.begin().await? }))
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        crate::migrations::migrator(MIGRATIONS).run(&self.writer).await?;
+        Ok(())
+    }
+
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+}
