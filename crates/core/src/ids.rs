@@ -10,6 +10,12 @@ pub fn random_base62(len: usize) -> String {
     (0..len).map(|_| BASE62[rng.random_range(0..BASE62.len())] as char).collect()
 }
 
+/// Random upper-case hexadecimal text, as in Stripe's generated invoice prefixes (`7FE1103`).
+pub fn random_upper_hex(len: usize) -> String {
+    let mut rng = rand::rng();
+    (0..len).map(|_| b"0123456789ABCDEF"[rng.random_range(0..16)] as char).collect()
+}
+
 /// A new object id such as `cus_…`: 24 random base62 characters, as Stripe's newer ids have.
 pub fn new_id(prefix: &str) -> String {
     format!("{prefix}_{}", random_base62(24))

@@ -175,7 +175,7 @@ impl Customer {
             email: None,
             invoice_prefix: match params.invoice_prefix {
                 Some(prefix) => validate_invoice_prefix(prefix)?,
-                None => ids::random_base62(16).chars().filter(char::is_ascii_hexdigit).take(7).collect::<String>().to_uppercase(),
+                None => ids::random_upper_hex(7),
             },
             invoice_settings: InvoiceSettings::default(),
             livemode,
@@ -188,9 +188,6 @@ impl Customer {
             tax_exempt: params.tax_exempt.unwrap_or_default(),
             test_clock: params.test_clock,
         };
-        if customer.invoice_prefix.len() < 3 {
-            customer.invoice_prefix = format!("{:0<7}", customer.invoice_prefix);
-        }
         customer.email = params.email.map(validate_email).transpose()?;
         if let Some(settings) = params.invoice_settings {
             customer.invoice_settings.apply(settings);

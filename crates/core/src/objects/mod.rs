@@ -5,6 +5,7 @@ pub mod account;
 pub mod address;
 pub mod customer;
 pub mod event;
+pub mod tax_id;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -13,6 +14,7 @@ pub use account::Account;
 pub use address::{Address, Shipping};
 pub use customer::Customer;
 pub use event::Event;
+pub use tax_id::TaxId;
 
 /// What the store needs to know about an object to keep it beside its indexed columns.
 pub trait Object: Serialize + DeserializeOwned + Send + Sync {
