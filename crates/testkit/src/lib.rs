@@ -98,11 +98,24 @@ async fn fresh_database(backend: Backend) -> (String, Database) {
     }
 }
 
+/// A fresh, migrated database with no server; removed when dropped.
+pub struct TestDatabase {
+    pub url: String,
+    pub store: Arc<dyn Store>,
+    _database: Database,
+}
+
+/// A fresh, migrated database of `backend`, for tests of the store itself.
+pub async fn database(backend: Backend) -> TestDatabase {
+    let (url, database) = fresh_database(backend).await;
+    let store = portico_store::connect(&url).await.expect("connect to test database");
+    store.migrate().await.expect("migrate test database");
+    TestDatabase { url, store, _database: database }
+}
+
 /// Starts a server on a fresh database of `backend`.
 pub async fn spawn(backend: Backend) -> TestServer {
-    let (database_url, database) = fresh_database(backend).await;
-    let store = portico_store::connect(&database_url).await.expect("connect to test database");
-    store.migrate().await.expect("migrate test database");
+    let TestDatabase { url: database_url, store, _database: database } = database(backend).await;
     let secret_key = format!("sk_test_{}", portico_core::ids::random_base62(32));
     let boot = portico::bootstrap::bootstrap(&*store, Some(&secret_key), now()).await.expect("bootstrap");
     // Bind first, then serve: the port is ready before any request is made.

@@ -1,0 +1,161 @@
+//! One conformance suite for every `Store` operation, run against SQLite and PostgreSQL alike.
+
+use portico_core::Scope;
+use portico_core::search::{Scalar, SearchClause, SearchExpr, SearchOp};
+use portico_store::{Claim, Created, FieldFilter, KeyOwner, ListQuery, Row, StoreError};
+use portico_testkit::{Backend, TestDatabase, database};
+use serde_json::json;
+
+fn scope(account: &str) -> Scope {
+    Scope { account: account.into(), livemode: false }
+}
+
+fn row(id: &str, created: i64, data: serde_json::Value) -> Row {
+    Row { kind: "thing", id: id.into(), customer: data["customer"].as_str().map(str::to_owned), created, data }
+}
+
+fn ids(page: &portico_store::Page) -> Vec<&str> {
+    page.data.iter().map(|d| d["id"].as_str().unwrap()).collect()
+}
+
+async fn seed(db: &TestDatabase) {
+    let mut tx = db.store.begin_write().await.unwrap();
+    let a = scope("acct_a");
+    for (i, (email, active, amount)) in [("x@e.com", true, 5), ("y@e.com", false, 10), ("x@e.com", true, 15), ("z@e.com", true, 20)].into_iter().enumerate() {
+        let id = format!("t{i}");
+        let data = json!({"id": id, "email": email, "active": active, "amount": amount, "customer": if i % 2 == 0 { "cus_1" } else { "cus_2" }, "metadata": {"k": format!("v{i}")}, "name": format!("Name Number{i}")});
+        tx.insert(&a, row(&id, 100 + (i as i64 / 2), data)).await.unwrap();
+    }
+    tx.insert(&scope("acct_b"), row("t9", 100, json!({"id": "t9", "email": "x@e.com"}))).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
+async fn insert_get_update_delete_respect_scope(db: TestDatabase) {
+    seed(&db).await;
+    let a = scope("acct_a");
+    let mut tx = db.store.begin_write().await.unwrap();
+    assert_eq!(tx.get(&a, "thing", "t0").await.unwrap().unwrap()["email"], "x@e.com");
+    assert!(tx.get(&scope("acct_b"), "thing", "t0").await.unwrap().is_none(), "no crossing between accounts");
+    assert!(tx.get(&Scope { account: "acct_a".into(), livemode: true }, "thing", "t0").await.unwrap().is_none(), "nor between modes");
+    assert!(tx.get(&a, "other_kind", "t0").await.unwrap().is_none());
+    assert!(matches!(tx.insert(&a, row("t0", 1, json!({"id": "t0"}))).await, Err(StoreError::Conflict)));
+    tx.update(&a, row("t0", 100, json!({"id": "t0", "email": "new@e.com"}))).await.unwrap();
+    assert!(matches!(tx.update(&scope("acct_b"), row("t0", 100, json!({}))).await, Err(StoreError::NotFound)));
+    assert_eq!(tx.get_for_update(&a, "thing", "t0").await.unwrap().unwrap()["email"], "new@e.com");
+    assert!(tx.delete(&a, "thing", "t1").await.unwrap());
+    assert!(!tx.delete(&a, "thing", "t1").await.unwrap());
+    tx.commit().await.unwrap();
+
+    // Dropping a transaction without commit rolls it back.
+    let mut tx = db.store.begin_write().await.unwrap();
+    tx.delete(&a, "thing", "t2").await.unwrap();
+    drop(tx);
+    let mut tx = db.store.begin_read().await.unwrap();
+    assert!(tx.get(&a, "thing", "t2").await.unwrap().is_some());
+}
+
+async fn lists_are_newest_first_with_cursors_and_filters(db: TestDatabase) {
+    seed(&db).await;
+    let a = scope("acct_a");
+    let mut tx = db.store.begin_read().await.unwrap();
+    let all = tx.list(&a, "thing", &ListQuery { limit: 10, ..Default::default() }).await.unwrap();
+    assert_eq!(ids(&all), ["t3", "t2", "t1", "t0"], "created desc, then insertion order desc");
+    let first = tx.list(&a, "thing", &ListQuery { limit: 2, ..Default::default() }).await.unwrap();
+    assert!(first.has_more);
+    let next = tx.list(&a, "thing", &ListQuery { limit: 2, starting_after: Some("t2".into()), ..Default::default() }).await.unwrap();
+    assert_eq!(ids(&next), ["t1", "t0"]);
+    assert!(!next.has_more);
+    let back = tx.list(&a, "thing", &ListQuery { limit: 1, ending_before: Some("t1".into()), ..Default::default() }).await.unwrap();
+    assert_eq!(ids(&back), ["t2"]);
+    assert!(back.has_more);
+    let missing = tx.list(&a, "thing", &ListQuery { starting_after: Some("nope".into()), ..Default::default() }).await;
+    assert!(matches!(missing, Err(StoreError::CursorNotFound(_))));
+
+    let by = |filters: Vec<FieldFilter>| ListQuery { filters, ..Default::default() };
+    assert_eq!(ids(&tx.list(&a, "thing", &by(vec![FieldFilter::eq("email", Scalar::Str("x@e.com".into()))])).await.unwrap()), ["t2", "t0"]);
+    assert_eq!(ids(&tx.list(&a, "thing", &by(vec![FieldFilter::eq("active", Scalar::Bool(false))])).await.unwrap()), ["t1"]);
+    assert_eq!(ids(&tx.list(&a, "thing", &by(vec![FieldFilter::eq("amount", Scalar::Int(20))])).await.unwrap()), ["t3"]);
+    assert_eq!(ids(&tx.list(&a, "thing", &by(vec![FieldFilter::eq("metadata.k", Scalar::Str("v1".into()))])).await.unwrap()), ["t1"]);
+    assert_eq!(ids(&tx.list(&a, "thing", &by(vec![FieldFilter::eq("missing", Scalar::Null)])).await.unwrap()).len(), 4);
+    assert_eq!(ids(&tx.list(&a, "thing", &by(vec![FieldFilter::one_of("id", vec!["t0".into(), "t3".into()])])).await.unwrap()), ["t3", "t0"]);
+    let customer = ListQuery { customer: Some("cus_2".into()), ..Default::default() };
+    assert_eq!(ids(&tx.list(&a, "thing", &customer).await.unwrap()), ["t3", "t1"]);
+    let created = ListQuery { created: Created { gte: Some(101), ..Default::default() }, ..Default::default() };
+    assert_eq!(ids(&tx.list(&a, "thing", &created).await.unwrap()), ["t3", "t2"]);
+    let created = ListQuery { created: Created { lt: Some(101), ..Default::default() }, ..Default::default() };
+    assert_eq!(ids(&tx.list(&a, "thing", &created).await.unwrap()), ["t1", "t0"]);
+}
+
+async fn search_runs_the_query_language(db: TestDatabase) {
+    seed(&db).await;
+    let a = scope("acct_a");
+    let clause = |path: &[&str], op, value| SearchClause { path: path.iter().map(|s| s.to_string()).collect(), op, value, negated: false };
+    let mut tx = db.store.begin_read().await.unwrap();
+    let run = |expr: SearchExpr| expr;
+    let eq = run(SearchExpr { clauses: vec![clause(&["email"], SearchOp::Eq, Scalar::Str("x@e.com".into()))], any: false });
+    assert_eq!(ids(&tx.search(&a, "thing", &eq, 10, None).await.unwrap()), ["t2", "t0"]);
+    let range = SearchExpr { clauses: vec![clause(&["amount"], SearchOp::Gt, Scalar::Int(10)), clause(&["amount"], SearchOp::Lte, Scalar::Int(20))], any: false };
+    assert_eq!(ids(&tx.search(&a, "thing", &range, 10, None).await.unwrap()), ["t3", "t2"]);
+    let contains = SearchExpr { clauses: vec![clause(&["name"], SearchOp::Contains, Scalar::Str("NUMBER3".into()))], any: false };
+    assert_eq!(ids(&tx.search(&a, "thing", &contains, 10, None).await.unwrap()), ["t3"], "substring match ignores case");
+    let either = SearchExpr { clauses: vec![clause(&["metadata", "k"], SearchOp::Eq, Scalar::Str("v0".into())), clause(&["email"], SearchOp::Eq, Scalar::Str("z@e.com".into()))], any: true };
+    assert_eq!(ids(&tx.search(&a, "thing", &either, 10, None).await.unwrap()), ["t3", "t0"]);
+    let mut not_x = clause(&["email"], SearchOp::Eq, Scalar::Str("x@e.com".into()));
+    not_x.negated = true;
+    let negated = SearchExpr { clauses: vec![not_x], any: false };
+    assert_eq!(ids(&tx.search(&a, "thing", &negated, 10, None).await.unwrap()), ["t3", "t1"]);
+    let paged = tx.search(&a, "thing", &SearchExpr { clauses: vec![], any: false }, 2, Some("t2")).await.unwrap();
+    assert_eq!(ids(&paged), ["t1", "t0"]);
+}
+
+async fn idempotency_keys_are_claimed_once_and_remember_the_answer(db: TestDatabase) {
+    let a = scope("acct_a");
+    let mut tx = db.store.begin_write().await.unwrap();
+    assert_eq!(tx.claim_idempotency_key(&a, "k", "fp", 1000).await.unwrap(), Claim::New);
+    tx.finish_idempotency_key(&a, "k", 200, "{\"id\":1}").await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = db.store.begin_write().await.unwrap();
+    assert_eq!(
+        tx.claim_idempotency_key(&a, "k", "other", 1001).await.unwrap(),
+        Claim::Done { fingerprint: "fp".into(), status: 200, body: "{\"id\":1}".into() }
+    );
+    assert_eq!(tx.claim_idempotency_key(&scope("acct_b"), "k", "fp", 1001).await.unwrap(), Claim::New, "keys are per account");
+    assert_eq!(tx.prune_idempotency_keys(1001).await.unwrap(), 1);
+    assert_eq!(tx.claim_idempotency_key(&a, "k", "fp", 1002).await.unwrap(), Claim::New, "a pruned key is new again");
+    drop(tx);
+}
+
+async fn api_keys_and_the_platform_account_are_remembered(db: TestDatabase) {
+    let mut tx = db.store.begin_write().await.unwrap();
+    assert_eq!(tx.platform_account().await.unwrap(), None);
+    tx.set_platform_account("acct_p").await.unwrap();
+    let owner = KeyOwner { account: "acct_p".into(), livemode: false };
+    tx.put_api_key("hash", &owner, 1).await.unwrap();
+    tx.put_api_key("hash", &owner, 2).await.unwrap();
+    tx.commit().await.unwrap();
+    let mut tx = db.store.begin_read().await.unwrap();
+    assert_eq!(tx.platform_account().await.unwrap().as_deref(), Some("acct_p"));
+    assert_eq!(tx.key_owner("hash").await.unwrap(), Some(owner));
+    assert_eq!(tx.key_owner("other").await.unwrap(), None);
+}
+
+macro_rules! conformance {
+    ($($case:ident),* $(,)?) => {
+        mod sqlite {
+            use super::*;
+            $(#[tokio::test] async fn $case() { super::$case(database(Backend::Sqlite).await).await; })*
+        }
+        mod postgres {
+            use super::*;
+            $(#[tokio::test] async fn $case() { super::$case(database(Backend::Postgres).await).await; })*
+        }
+    };
+}
+
+conformance!(
+    insert_get_update_delete_respect_scope,
+    lists_are_newest_first_with_cursors_and_filters,
+    search_runs_the_query_language,
+    idempotency_keys_are_claimed_once_and_remember_the_answer,
+    api_keys_and_the_platform_account_are_remembered,
+);

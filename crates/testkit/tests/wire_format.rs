@@ -1,0 +1,136 @@
+//! Stripe's wire conventions that every endpoint shares: authentication, headers, idempotency, Connect
+//! scoping, expansion and unknown routes. On both backends.
+
+use portico_testkit::{TestServer, both_backends};
+
+both_backends!(requests_without_a_valid_key_are_refused_with_401, |server: TestServer| async move {
+    let none = server.client().with_key("").get("/v1/customers", &[]).await;
+    assert_eq!(none.status, 401);
+    assert_eq!(none.error()["type"], "invalid_request_error");
+    assert_eq!(none.headers["www-authenticate"], "Basic realm=\"Stripe\"");
+    let wrong = server.client().with_key("sk_test_wrongwrongwrong1234").get("/v1/customers", &[]).await;
+    assert_eq!(wrong.status, 401);
+    let message = wrong.error()["message"].as_str().unwrap();
+    assert!(message.ends_with("1234") && !message.contains("wrongwrong"), "the key must be masked: {message}");
+
+    // Basic auth with the key as the user name works like Bearer.
+    let http = reqwest::Client::new();
+    let basic = http.get(format!("{}/v1/customers", server.base_url)).basic_auth(&server.secret_key, Some("")).send().await.unwrap();
+    assert_eq!(basic.status(), 200);
+});
+
+both_backends!(responses_carry_request_id_and_echo_the_stripe_version, |server: TestServer| async move {
+    let client = server.client();
+    let answer = client.send(reqwest::Method::GET, "/v1/customers", &[], &[("Stripe-Version", "2026-10-28.endive")]).await;
+    assert_eq!(answer.headers["stripe-version"], "2026-10-28.endive");
+    assert!(answer.headers["request-id"].to_str().unwrap().starts_with("req_"));
+    assert_eq!(answer.headers["content-type"], "application/json");
+    let unknown = client.get("/v1/teapots", &[]).await;
+    assert_eq!(unknown.status, 404);
+    assert!(unknown.error()["message"].as_str().unwrap().starts_with("Unrecognized request URL (GET: /v1/teapots)"));
+});
+
+both_backends!(an_idempotent_retry_replays_the_first_answer_and_creates_nothing_new, |server: TestServer| async move {
+    let client = server.client();
+    let form = [("email", "once@example.com")];
+    let first = client.send(reqwest::Method::POST, "/v1/customers", &form, &[("Idempotency-Key", "key-1")]).await;
+    let second = client.send(reqwest::Method::POST, "/v1/customers", &form, &[("Idempotency-Key", "key-1")]).await;
+    assert_eq!(first.status, 200);
+    assert_eq!(second.body, first.body);
+    assert_eq!(second.headers["idempotent-replayed"], "true");
+    assert!(first.headers.get("idempotent-replayed").is_none());
+    let list = client.get("/v1/customers", &[("email", "once@example.com")]).await;
+    assert_eq!(list.body["data"].as_array().unwrap().len(), 1);
+
+    let different = client.send(reqwest::Method::POST, "/v1/customers", &[("email", "twice@example.com")], &[("Idempotency-Key", "key-1")]).await;
+    assert_eq!(different.status, 400);
+    assert_eq!(different.error()["type"], "idempotency_error");
+
+    // An error is remembered too: the retry gets the same 400, even if it would now succeed.
+    let failed = client.send(reqwest::Method::POST, "/v1/customers", &[("email", "bad")], &[("Idempotency-Key", "key-2")]).await;
+    let replayed = client.send(reqwest::Method::POST, "/v1/customers", &[("email", "bad")], &[("Idempotency-Key", "key-2")]).await;
+    assert_eq!(failed.status, 400);
+    assert_eq!(replayed.body, failed.body);
+    assert_eq!(replayed.headers["idempotent-replayed"], "true");
+
+    // Keys are scoped per account: the same key on a connected account is a new request.
+    let account = client.post("/v1/accounts", &[("type", "standard"), ("country", "DE")]).await.body["id"].as_str().unwrap().to_owned();
+    let connected = server.client().on_account(&account);
+    let there = connected.send(reqwest::Method::POST, "/v1/customers", &form, &[("Idempotency-Key", "key-1")]).await;
+    assert_ne!(there.body["id"], first.body["id"]);
+});
+
+both_backends!(concurrent_requests_with_one_idempotency_key_execute_once, |server: TestServer| async move {
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let client = server.client();
+        tasks.push(tokio::spawn(async move {
+            client.send(reqwest::Method::POST, "/v1/customers", &[("email", "race@example.com")], &[("Idempotency-Key", "race")]).await
+        }));
+    }
+    let mut ids = Vec::new();
+    for task in tasks {
+        let answer = task.await.unwrap();
+        assert!(answer.status == 200 || answer.status == 409, "{:?}", answer.body);
+        if answer.status == 200 {
+            ids.push(answer.body["id"].as_str().unwrap().to_owned());
+        }
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "every successful answer names the same customer");
+    let list = server.client().get("/v1/customers", &[("email", "race@example.com")]).await;
+    assert_eq!(list.body["data"].as_array().unwrap().len(), 1);
+    let events = server.client().get("/v1/events", &[("type", "customer.created")]).await;
+    assert_eq!(events.body["data"].as_array().unwrap().len(), 1);
+});
+
+both_backends!(connected_accounts_see_only_their_own_objects, |server: TestServer| async move {
+    let platform = server.client();
+    let created = platform
+        .post("/v1/accounts", &[("type", "express"), ("country", "FR"), ("business_profile[name]", "Café"), ("settings[branding][primary_color]", "#ff0000")])
+        .await;
+    assert_eq!(created.status, 200, "{:?}", created.body);
+    assert_eq!(created.body["object"], "account");
+    assert_eq!(created.body["default_currency"], "eur");
+    assert_eq!(created.body["settings"]["branding"]["primary_color"], "#ff0000");
+    let account = created.body["id"].as_str().unwrap().to_owned();
+
+    let connected = server.client().on_account(&account);
+    let theirs = connected.post("/v1/customers", &[("email", "theirs@example.com")]).await;
+    let ours = platform.post("/v1/customers", &[("email", "ours@example.com")]).await;
+    let their_id = theirs.body["id"].as_str().unwrap();
+    let our_id = ours.body["id"].as_str().unwrap();
+
+    assert_eq!(platform.get(&format!("/v1/customers/{their_id}"), &[]).await.status, 404);
+    assert_eq!(connected.get(&format!("/v1/customers/{our_id}"), &[]).await.status, 404);
+    let listed = connected.get("/v1/customers", &[]).await;
+    assert_eq!(listed.body["data"].as_array().unwrap().len(), 1);
+    assert_eq!(listed.body["data"][0]["id"], their_id);
+    let events = connected.get("/v1/events", &[]).await;
+    assert!(events.body["data"].as_array().unwrap().iter().all(|e| e["account"] == account.as_str()));
+
+    let me = connected.get("/v1/account", &[]).await;
+    assert_eq!(me.body["id"], account.as_str());
+    let accounts = platform.get("/v1/accounts", &[]).await;
+    assert_eq!(accounts.body["data"].as_array().unwrap().len(), 1);
+
+    let stranger = server.client().on_account("acct_notmine");
+    assert_eq!(stranger.get("/v1/customers", &[]).await.status, 403);
+    let nested = connected.post("/v1/accounts", &[]).await;
+    assert_eq!(nested.status, 400, "a connected account cannot create accounts");
+});
+
+both_backends!(expand_replaces_ids_with_objects_and_rejects_unknown_paths, |server: TestServer| async move {
+    let client = server.client();
+    let customer = client.post("/v1/customers", &[]).await.body["id"].as_str().unwrap().to_owned();
+    let path = format!("/v1/customers/{customer}/tax_ids");
+    let tax_id = client.post(&path, &[("type", "eu_vat"), ("value", "DE123456789"), ("expand[]", "customer")]).await;
+    assert_eq!(tax_id.body["customer"]["id"], customer.as_str());
+    let listed = client.get(&path, &[("expand[0]", "data.customer")]).await;
+    assert_eq!(listed.body["data"][0]["customer"]["object"], "customer");
+    let bad = client.get(&format!("/v1/customers/{customer}"), &[("expand[]", "email")]).await;
+    assert_eq!(bad.status, 400);
+    assert_eq!(bad.error()["param"], "expand");
+    let deep = client.get(&format!("/v1/customers/{customer}"), &[("expand[]", "a.b.c.d.e")]).await;
+    assert_eq!(deep.status, 400);
+});
