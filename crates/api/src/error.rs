@@ -37,14 +37,15 @@ pub struct ApiError {
     pub decline_code: Option<String>,
     pub param: Option<String>,
     pub message: String,
-    pub extra: Map<String, Value>,
+    /// Rarely set (card errors name their setup intent), so boxed to keep `Result<_, ApiError>` small.
+    pub extra: Option<Box<Map<String, Value>>>,
 }
 
 pub type ApiResult<T = Response> = Result<T, ApiError>;
 
 impl ApiError {
     pub fn new(status: StatusCode, kind: ErrorType, code: Option<&'static str>, message: impl Into<String>) -> Self {
-        Self { status, kind, code, decline_code: None, param: None, message: message.into(), extra: Map::new() }
+        Self { status, kind, code, decline_code: None, param: None, message: message.into(), extra: None }
     }
 
     pub fn invalid_request(message: impl Into<String>) -> Self {
@@ -57,7 +58,7 @@ impl ApiError {
     }
 
     pub fn with_extra(mut self, key: &str, value: Value) -> Self {
-        self.extra.insert(key.to_owned(), value);
+        self.extra.get_or_insert_default().insert(key.to_owned(), value);
         self
     }
 
@@ -115,7 +116,9 @@ impl ApiError {
         if let Some(param) = &self.param {
             error.insert("param".into(), param.clone().into());
         }
-        error.extend(self.extra.clone());
+        if let Some(extra) = &self.extra {
+            error.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
         json!({ "error": error })
     }
 }

@@ -18,11 +18,35 @@ pub fn app(store: Arc<dyn Store>, public_url: String) -> Router {
     portico_api::router(state)
 }
 
-/// Serves `app` on an already-bound listener until the process is asked to stop.
-pub async fn serve(listener: TcpListener, app: Router) -> std::io::Result<()> {
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+/// Serves `app` on an already-bound listener until the process is asked to stop, pruning expired
+/// idempotency keys in the background.
+pub async fn serve(listener: TcpListener, app: Router, store: Arc<dyn Store>) -> std::io::Result<()> {
+    let pruner = tokio::spawn(prune_idempotency_keys(store));
+    let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
-        .await
+        .await;
+    pruner.abort();
+    served
+}
+
+/// Stripe keeps idempotency keys for 24 hours. Safe on every node: a delete of old rows is idempotent.
+async fn prune_idempotency_keys(store: Arc<dyn Store>) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        every.tick().await;
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default();
+        let pruned = async {
+            let mut tx = store.begin_write().await?;
+            let removed = tx.prune_idempotency_keys(now - portico_api::context::IDEMPOTENCY_KEY_TTL_SECS).await?;
+            tx.commit().await?;
+            Ok::<_, portico_store::StoreError>(removed)
+        };
+        match pruned.await {
+            Ok(removed) if removed > 0 => tracing::info!(idempotency_keys.removed = removed, "pruned expired idempotency keys"),
+            Ok(_) => {}
+            Err(error) => tracing::warn!(%error, "could not prune idempotency keys"),
+        }
+    }
 }
 
 async fn shutdown_signal() {
