@@ -103,7 +103,11 @@ pub async fn api_layer(State(state): State<AppState>, request: Request, next: Ne
         .map(str::to_owned)
         .unwrap_or_else(|| API_VERSION.to_owned());
     let idempotency_key = request.headers().get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let mut response = match run(state, request, next, &request_id, idempotency_key.clone()).await {
+    let outcome = match valid_version(&version) {
+        true => run(state, request, next, &request_id, idempotency_key.clone()).await,
+        false => Err(ApiError::invalid_request(format!("Invalid Stripe API version: {version}")).with_param("Stripe-Version")),
+    };
+    let mut response = match outcome {
         Ok(response) => response,
         Err(error) => error.into_response(),
     };
@@ -114,6 +118,16 @@ pub async fn api_layer(State(state): State<AppState>, request: Request, next: Ne
         set_header(headers, "idempotency-key", key);
     }
     response
+}
+
+/// `2026-10-28.endive` or a dated version without a release name (`2024-06-20`).
+fn valid_version(version: &str) -> bool {
+    let (date, name) = version.split_once('.').unwrap_or((version, "x"));
+    let bytes = date.as_bytes();
+    bytes.len() == 10
+        && bytes.iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() })
+        && !name.is_empty()
+        && name.bytes().all(|b| b.is_ascii_lowercase())
 }
 
 fn set_header(headers: &mut HeaderMap, name: &'static str, value: &str) {

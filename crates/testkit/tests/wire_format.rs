@@ -25,6 +25,9 @@ both_backends!(responses_carry_request_id_and_echo_the_stripe_version, |server: 
     assert_eq!(answer.headers["stripe-version"], "2026-10-28.endive");
     assert!(answer.headers["request-id"].to_str().unwrap().starts_with("req_"));
     assert_eq!(answer.headers["content-type"], "application/json");
+    let bad_version = client.send(reqwest::Method::GET, "/v1/customers", &[], &[("Stripe-Version", "yesterday")]).await;
+    assert_eq!(bad_version.status, 400);
+    assert_eq!(bad_version.error()["message"], "Invalid Stripe API version: yesterday");
     let unknown = client.get("/v1/teapots", &[]).await;
     assert_eq!(unknown.status, 404);
     assert!(unknown.error()["message"].as_str().unwrap().starts_with("Unrecognized request URL (GET: /v1/teapots)"));
