@@ -95,6 +95,9 @@ fn unix_now() -> Timestamp {
 /// Wraps every /v1 request: request id and version headers, authentication, account selection, one
 /// transaction committed only on success, and idempotent replays.
 pub async fn api_layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let started = std::time::Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
     let request_id = format!("req_{}", ids::random_base62(14));
     let version = request
         .headers()
@@ -117,6 +120,15 @@ pub async fn api_layer(State(state): State<AppState>, request: Request, next: Ne
     if let Some(key) = &idempotency_key {
         set_header(headers, "idempotency-key", key);
     }
+    tracing::debug!(
+        request.id = %request_id,
+        http.method = %method,
+        http.path = %path,
+        http.status = response.status().as_u16(),
+        duration_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "{method} {path} -> {}",
+        response.status().as_u16()
+    );
     response
 }
 
