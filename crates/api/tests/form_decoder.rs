@@ -139,9 +139,9 @@ fn non_empty_text() -> impl Strategy<Value = String> {
     text().prop_filter("non-empty", |text| !text.is_empty())
 }
 
-/// Metadata keys with no brackets and not all digits (those would read as list indexes).
+/// Metadata keys with no brackets, all-digit ones included: `metadata[123]` is the key `"123"`, not an index.
 fn metadata_key() -> impl Strategy<Value = String> {
-    "[a-zA-Z_ é&=+%][^\\[\\]]{0,10}"
+    prop_oneof!["[a-zA-Z_ é&=+%][^\\[\\]]{0,10}", "[0-9]{1,25}"]
 }
 
 fn sample() -> impl Strategy<Value = Sample> {
@@ -271,6 +271,19 @@ proptest! {
         expected.sort_unstable();
         expected.dedup();
         prop_assert_eq!(&list["a"], &expected);
+    }
+
+    #[test]
+    fn numeric_keys_read_as_map_keys_or_as_sorted_indexes(indexes in btree_map(any::<u64>(), any::<u64>(), 1..8)) {
+        let mut pairs: Vec<String> = indexes.iter().map(|(index, value)| format!("a[{index}]={value}")).collect();
+        pairs.reverse();
+        let body = pairs.join("&");
+        let map: BTreeMap<String, BTreeMap<String, u64>> = decode(parse(body.as_bytes()).unwrap()).unwrap();
+        let expected: BTreeMap<String, u64> =
+            indexes.iter().map(|(index, value)| (index.to_string(), *value)).collect();
+        prop_assert_eq!(&map["a"], &expected);
+        let list: BTreeMap<String, Vec<u64>> = decode(parse(body.as_bytes()).unwrap()).unwrap();
+        prop_assert_eq!(&list["a"], &indexes.into_values().collect::<Vec<_>>());
     }
 
     #[test]

@@ -1,11 +1,12 @@
 //! A serde `Deserializer` over [`FormValue`] that reads leaves the way Stripe does: every leaf is a string, so
 //! numbers and booleans are parsed from it, and `""` is `None` (Stripe's "empty string clears the field").
+//! Where a list is wanted, a map whose keys are all indexes (`items[1]…&items[0]…`) is one, ordered by index.
 
 use serde::de::value::StringDeserializer;
 use serde::de::{self, DeserializeSeed, Visitor};
 
 use super::error::DeError;
-use super::{FormMap, FormValue};
+use super::{FormMap, FormValue, is_index};
 
 pub(super) struct ValueDeserializer {
     value: FormValue,
@@ -158,6 +159,7 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer {
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         match self.value {
             FormValue::List(items) => visit_seq(items, visitor),
+            FormValue::Map(entries) => visit_seq(indexed_items(entries)?, visitor),
             // `""` sets a list to empty.
             FormValue::Str(text) if text.is_empty() => visit_seq(Vec::new(), visitor),
             _ => Err(self.wrong_kind("an array")),
@@ -213,6 +215,30 @@ impl<'de> de::Deserializer<'de> for ValueDeserializer {
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
         visitor.visit_unit()
     }
+}
+
+/// The items of a map keyed by list indexes (`a[7]`, `a[0]`), ordered by index with gaps closed. Indexes are
+/// sorted, never used as positions, so `a[18446744073709551615]` costs one item.
+pub(super) fn indexed_items(entries: FormMap) -> Result<Vec<FormValue>, DeError> {
+    if !entries.iter().all(|(key, _)| is_index(key)) {
+        return Err(match entries.iter().any(|(key, _)| is_index(key)) {
+            true => DeError::MixedKeys,
+            false => DeError::WrongKind { expected: "an array", received: "an object" },
+        });
+    }
+    let mut indexed = Vec::with_capacity(entries.len());
+    for (key, value) in entries {
+        match key.parse::<u64>() {
+            Ok(index) => indexed.push((index, key, value)),
+            Err(_) => return Err(DeError::IndexTooLarge(key)),
+        }
+    }
+    // Stable, so of two spellings of one index (`7`, `007`) the later one is reported.
+    indexed.sort_by_key(|(index, _, _)| *index);
+    if let Some(pair) = indexed.windows(2).find(|pair| pair[0].0 == pair[1].0) {
+        return Err(DeError::RepeatedIndex(pair[1].1.clone()));
+    }
+    Ok(indexed.into_iter().map(|(_, _, value)| value).collect())
 }
 
 fn visit_seq<'de, V: Visitor<'de>>(items: Vec<FormValue>, visitor: V) -> Result<V::Value, DeError> {

@@ -6,8 +6,14 @@ use portico_core::{ParamCode, ParamError};
 use serde::de;
 use serde_path_to_error::{Path, Segment};
 
+/// How much of an offending key to quote back in a message.
+const MAX_QUOTED_CHARS: usize = 100;
+
+const MIXED_KEYS: &str = "array items ([] or [0]) and object keys ([key]) cannot be mixed";
+
 /// The decoder's serde error. Serde's own hooks (`unknown_field`, `missing_field`, `unknown_variant`) land in
-/// their own variants so the message can be Stripe's rather than serde's.
+/// their own variants so the message can be Stripe's rather than serde's. A list sent with keys (`a[7]…`) fails
+/// with `IndexTooLarge` past `u64::MAX`, `RepeatedIndex` for `a[7]…&a[007]…` and `MixedKeys` for `a[0]…&a[k]…`.
 #[derive(Debug)]
 pub(super) enum DeError {
     UnknownField(String),
@@ -15,6 +21,9 @@ pub(super) enum DeError {
     InvalidInteger(String),
     InvalidBoolean(String),
     InvalidDecimal(String),
+    IndexTooLarge(String),
+    RepeatedIndex(String),
+    MixedKeys,
     UnknownVariant { expected: &'static [&'static str] },
     WrongKind { expected: &'static str, received: &'static str },
     Custom(String),
@@ -28,6 +37,9 @@ impl fmt::Display for DeError {
             Self::InvalidInteger(value) => write!(f, "invalid integer {value}"),
             Self::InvalidBoolean(value) => write!(f, "invalid boolean {value}"),
             Self::InvalidDecimal(value) => write!(f, "invalid decimal {value}"),
+            Self::IndexTooLarge(key) => write!(f, "array index {} is too large", quoted(key)),
+            Self::RepeatedIndex(key) => write!(f, "array index {} repeats an earlier one", quoted(key)),
+            Self::MixedKeys => f.write_str(MIXED_KEYS),
             Self::UnknownVariant { expected } => write!(f, "must be one of {}", one_of(expected)),
             Self::WrongKind { expected, received } => write!(f, "expected {expected}, received {received}"),
             Self::Custom(message) => f.write_str(message),
@@ -62,39 +74,78 @@ impl de::Error for DeError {
 /// Maps a decoding failure at `path` to the error Stripe would answer.
 pub(super) fn to_param_error(path: &Path, error: DeError) -> ParamError {
     let param = bracketed(path);
-    let at = |code, param: Option<String>, message: String| ParamError { code, param, message };
     match error {
         DeError::UnknownField(field) => {
             // serde_path_to_error records the offending key itself; add it if a wrapper did not.
             let ends_with_field = matches!(path.iter().next_back(), Some(Segment::Map { key }) if *key == field);
             let param = if ends_with_field { param.unwrap_or(field) } else { child(param, &field) };
             let message = format!("Received unknown parameter: {param}");
-            at(ParamCode::ParameterUnknown, Some(param), message)
+            ParamError::new(ParamCode::ParameterUnknown, param, message)
         }
-        DeError::MissingField(field) => ParamError::missing(&child(param, field)),
-        DeError::InvalidInteger(value) => {
-            at(ParamCode::ParameterInvalidInteger, param, format!("Invalid integer: {value}"))
-        }
-        DeError::InvalidBoolean(value) => at(ParamCode::InvalidRequest, param, format!("Invalid boolean: {value}")),
-        DeError::InvalidDecimal(value) => at(ParamCode::InvalidRequest, param, format!("Invalid decimal: {value}")),
         DeError::UnknownVariant { expected } => {
             let name = last_key(path).unwrap_or("value");
             let message = match expected {
                 [] => format!("Invalid {name}."),
                 _ => format!("Invalid {name}: must be one of {}", one_of(expected)),
             };
-            at(ParamCode::InvalidRequest, param, message)
+            ParamError { code: ParamCode::InvalidRequest, param, message }
         }
-        DeError::WrongKind { .. } | DeError::Custom(_) => {
+        error => at_param(param, error),
+    }
+}
+
+/// Maps a failure to read the value of `param` (`None` for the whole form) to the error Stripe would answer.
+pub(super) fn at_param(param: Option<String>, error: DeError) -> ParamError {
+    let at = |code, param: Option<String>, message: String| ParamError { code, param, message };
+    match error {
+        DeError::MissingField(field) => ParamError::missing(&child(param, field)),
+        DeError::InvalidInteger(value) => {
+            at(ParamCode::ParameterInvalidInteger, param, format!("Invalid integer: {value}"))
+        }
+        DeError::InvalidBoolean(value) => at(ParamCode::InvalidRequest, param, format!("Invalid boolean: {value}")),
+        DeError::InvalidDecimal(value) => at(ParamCode::InvalidRequest, param, format!("Invalid decimal: {value}")),
+        DeError::IndexTooLarge(key) => {
+            let param = child(param, &key);
+            ParamError::invalid(&param, too_large_index(&param))
+        }
+        DeError::RepeatedIndex(key) => {
+            let param = child(param, &key);
+            ParamError::invalid(&param, repeated_index(&param))
+        }
+        DeError::WrongKind { .. }
+        | DeError::MixedKeys
+        | DeError::Custom(_)
+        | DeError::UnknownField(_)
+        | DeError::UnknownVariant { .. } => {
             let detail = error.to_string().replace('`', "");
             let message = match (&param, detail.trim().trim_end_matches('.')) {
-                (Some(param), "") => format!("Invalid {param}."),
-                (Some(param), detail) => format!("Invalid {param}: {detail}."),
+                (Some(param), "") => format!("Invalid {}.", quoted(param)),
+                (Some(param), detail) => format!("Invalid {}: {detail}.", quoted(param)),
                 (None, "") => "Invalid request parameters.".to_owned(),
                 (None, detail) => format!("Invalid request parameters: {detail}."),
             };
             at(ParamCode::InvalidRequest, param, message)
         }
+    }
+}
+
+pub(super) fn too_large_index(param: &str) -> String {
+    format!("Invalid array index in {}: it must be at most {}.", quoted(param), u64::MAX)
+}
+
+pub(super) fn repeated_index(param: &str) -> String {
+    format!("Invalid {}: it repeats an earlier array index.", quoted(param))
+}
+
+pub(super) fn mixed_keys(param: &str) -> String {
+    format!("Invalid {}: {MIXED_KEYS}.", quoted(param))
+}
+
+/// A parameter name as messages quote it, cut short when a client sent something huge.
+pub(super) fn quoted(name: &str) -> String {
+    match name.char_indices().nth(MAX_QUOTED_CHARS) {
+        Some((at, _)) => format!("{}…", &name[..at]),
+        None => name.to_owned(),
     }
 }
 

@@ -19,16 +19,18 @@ pub type FormMap = Vec<(String, FormValue)>;
 pub enum FormValue {
     /// `a=v`
     Str(String),
-    /// `a[key]=v`
+    /// `a[key]=v`, and `a[0]=v` too: numeric keys stay keys (`metadata[123]`) until the target type asks for a
+    /// list, which then reads them as indexes.
     Map(FormMap),
-    /// `a[]=v` or `a[0]=v`, ordered by index.
+    /// `a[]=v`, with any `a[0]=v` sent alongside ordered first by index.
     List(Vec<FormValue>),
 }
 
 /// Parses a query string or an `x-www-form-urlencoded` body into a tree of parameters.
 ///
 /// `+` is a space and keys are percent-decoded before their brackets are read, as stripe-python encodes them.
-/// Indexed lists are ordered by index with gaps closed; a scalar `expand=x` counts as `expand[]=x`.
+/// `a[0]` is the key `"0"`; [`decode`] orders such keys by index with gaps closed where it expects a list.
+/// A scalar `expand=x` counts as `expand[]=x`.
 pub fn parse(input: &[u8]) -> Result<FormMap, ParamError> {
     parse::parse(input)
 }
@@ -44,8 +46,8 @@ pub fn take_expand(map: &mut FormMap) -> Result<Vec<String>, ParamError> {
         FormValue::Str(path) if path.is_empty() => return Ok(Vec::new()),
         FormValue::Str(path) => vec![FormValue::Str(path)],
         FormValue::List(items) => items,
-        FormValue::Map(_) => {
-            return Err(ParamError::invalid("expand", "Invalid expand: must be an array of strings."));
+        FormValue::Map(entries) => {
+            de::indexed_items(entries).map_err(|error| error::at_param(Some("expand".to_owned()), error))?
         }
     };
     items
@@ -60,6 +62,11 @@ pub fn take_expand(map: &mut FormMap) -> Result<Vec<String>, ParamError> {
             }
         })
         .collect()
+}
+
+/// Whether a bracketed key reads as a list index where a list is expected: decimal digits only.
+fn is_index(key: &str) -> bool {
+    !key.is_empty() && key.bytes().all(|byte| byte.is_ascii_digit())
 }
 
 /// Deserializes parameters into `T`, reading numbers and booleans from their strings and `""` as `None`.

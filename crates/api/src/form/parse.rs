@@ -1,24 +1,24 @@
 //! Bytes → parameter tree: splitting pairs, percent-decoding, reading bracketed keys.
+//!
+//! A numeric segment stays the key it was sent as: `metadata[123]` is the metadata key `"123"` and `items[0]` the
+//! first item, and only the target type can tell them apart, so the deserializer reads such a map as a list when
+//! asked for one. Only `[]` makes a list here; numeric keys join it when both are sent (`a[0]=x&a[]=y`).
 
 use std::collections::{BTreeMap, HashMap};
 
 use percent_encoding::percent_decode;
 use portico_core::{ParamCode, ParamError};
 
-use super::{FormMap, FormValue};
+use super::error::{mixed_keys, quoted, repeated_index, too_large_index};
+use super::{FormMap, FormValue, is_index};
 
 /// More bracket levels than any Stripe parameter needs; bounds the tree's depth and so every recursion over it.
 const MAX_DEPTH: usize = 10;
 
-/// How much of an offending key to quote back in a message.
-const MAX_QUOTED_CHARS: usize = 100;
-
 /// One bracketed part of a key.
 enum Segment {
-    /// `[name]`
+    /// `[name]` or `[3]`
     Key(String),
-    /// `[3]`
-    Index(u64),
     /// `[]`
     Append,
 }
@@ -96,23 +96,13 @@ fn split_key(key: &str) -> Result<(&str, Vec<Segment>), ParamError> {
                 format!("Invalid {}: parameters may be nested at most {MAX_DEPTH} levels deep.", quoted(name));
             return Err(ParamError::invalid(name, message));
         }
-        segments.push(segment(inner, &key[..key.len() - after.len()])?);
+        segments.push(match inner {
+            "" => Segment::Append,
+            _ => Segment::Key(inner.to_owned()),
+        });
         rest = after;
     }
     Ok((name, segments))
-}
-
-fn segment(inner: &str, param: &str) -> Result<Segment, ParamError> {
-    if inner.is_empty() {
-        return Ok(Segment::Append);
-    }
-    if !inner.bytes().all(|byte| byte.is_ascii_digit()) {
-        return Ok(Segment::Key(inner.to_owned()));
-    }
-    inner.parse().map(Segment::Index).map_err(|_| {
-        let message = format!("Invalid array index in {}: it must be at most {}.", quoted(param), u64::MAX);
-        ParamError::invalid(param, message)
-    })
 }
 
 fn insert(root: &mut MapNode, name: &str, mut segments: Vec<Segment>, value: String) -> Result<(), ParamError> {
@@ -125,6 +115,7 @@ fn insert(root: &mut MapNode, name: &str, mut segments: Vec<Segment>, value: Str
                     Ok(())
                 }
                 Some(Node::List(_)) => Ok(()),
+                Some(Node::Map(map)) if map.has_only_indexes() => Ok(()),
                 Some(_) => Err(clash(name)),
             };
         }
@@ -151,6 +142,11 @@ fn place(node: &mut Node, path: &mut String, segments: &[Segment], value: String
             Node::Map(_) | Node::List(_) => Err(scalar_clash(path)),
         };
     };
+    // `a[0]=x&a[]=y`: the numeric keys were list items after all.
+    if let (Node::Map(map), Segment::Append) = (&mut *node, first) {
+        let list = ListNode::from_indexes(std::mem::take(map), path)?;
+        *node = Node::List(list);
+    }
     match (node, first) {
         (Node::Map(map), Segment::Key(key)) => {
             path.push_str(&format!("[{key}]"));
@@ -162,12 +158,13 @@ fn place(node: &mut Node, path: &mut String, segments: &[Segment], value: String
                 }
             }
         }
-        (Node::List(list), Segment::Index(index)) => {
-            path.push_str(&format!("[{index}]"));
-            match list.items.get_mut(&Slot::Index(*index)) {
+        (Node::List(list), Segment::Key(key)) => {
+            let slot = Slot::Index(list_index(key, path)?);
+            path.push_str(&format!("[{key}]"));
+            match list.items.get_mut(&slot) {
                 Some(child) => place(child, path, rest, value),
                 None => {
-                    list.items.insert(Slot::Index(*index), fresh(rest, value));
+                    list.items.insert(slot, fresh(rest, value));
                     Ok(())
                 }
             }
@@ -186,8 +183,20 @@ fn place(node: &mut Node, path: &mut String, segments: &[Segment], value: String
             Ok(())
         }
         (Node::Str(_), _) => Err(scalar_clash(path)),
-        (Node::Map(_), _) | (Node::List(_), Segment::Key(_)) => Err(clash(path)),
+        // Turned into a list above.
+        (Node::Map(_), Segment::Append) => Err(clash(path)),
     }
+}
+
+/// The index of item `key` in the list at `path`.
+fn list_index(key: &str, path: &str) -> Result<u64, ParamError> {
+    if !is_index(key) {
+        return Err(clash(path));
+    }
+    key.parse().map_err(|_| {
+        let param = format!("{path}[{key}]");
+        ParamError::invalid(&param, too_large_index(&param))
+    })
 }
 
 /// A new branch holding `value` at `segments`.
@@ -202,19 +211,18 @@ fn fresh(segments: &[Segment], value: String) -> Node {
             map.insert(key.clone(), child);
             Node::Map(map)
         }
-        Segment::Index(index) => {
-            Node::List(ListNode { items: BTreeMap::from([(Slot::Index(*index), child)]), appended: 0 })
-        }
         Segment::Append => Node::List(ListNode { items: BTreeMap::from([(Slot::Appended(0), child)]), appended: 1 }),
     }
 }
 
 /// Whether `node` is the kind of container the next segment descends into.
 fn accepts(node: &Node, segments: &[Segment]) -> bool {
-    matches!(
-        (node, segments.first()),
-        (Node::Map(_), Some(Segment::Key(_))) | (Node::List(_), Some(Segment::Index(_) | Segment::Append))
-    )
+    match (node, segments.first()) {
+        (Node::Map(_), Some(Segment::Key(_))) | (Node::List(_), Some(Segment::Append)) => true,
+        (Node::Map(map), Some(Segment::Append)) => map.has_only_indexes(),
+        (Node::List(_), Some(Segment::Key(key))) => is_index(key),
+        _ => false,
+    }
 }
 
 /// Whether a value already sits at `segments` below `node`.
@@ -224,10 +232,26 @@ fn contains(node: &Node, segments: &[Segment]) -> bool {
     };
     match (node, first) {
         (Node::Map(map), Segment::Key(key)) => map.get(key).is_some_and(|child| contains(child, rest)),
-        (Node::List(list), Segment::Index(index)) => {
-            list.items.get(&Slot::Index(*index)).is_some_and(|child| contains(child, rest))
-        }
+        (Node::List(list), Segment::Key(key)) => is_index(key)
+            .then(|| key.parse().ok())
+            .flatten()
+            .and_then(|index| list.items.get(&Slot::Index(index)))
+            .is_some_and(|child| contains(child, rest)),
         _ => false,
+    }
+}
+
+impl ListNode {
+    /// The items of a map whose keys must all be list indexes; `path` names the map, for errors.
+    fn from_indexes(map: MapNode, path: &str) -> Result<Self, ParamError> {
+        let mut items = BTreeMap::new();
+        for (key, node) in map.entries {
+            if items.insert(Slot::Index(list_index(&key, path)?), node).is_some() {
+                let param = format!("{path}[{key}]");
+                return Err(ParamError::invalid(&param, repeated_index(&param)));
+            }
+        }
+        Ok(Self { items, appended: 0 })
     }
 }
 
@@ -238,6 +262,11 @@ impl MapNode {
 
     fn get_mut(&mut self, key: &str) -> Option<&mut Node> {
         self.positions.get(key).map(|&at| &mut self.entries[at].1)
+    }
+
+    /// Whether every key is a list index (`[0]`, `[7]`), so `[]` may join them.
+    fn has_only_indexes(&self) -> bool {
+        self.entries.iter().all(|(key, _)| is_index(key))
     }
 
     fn insert(&mut self, key: String, node: Node) {
@@ -271,14 +300,5 @@ fn scalar_clash(path: &str) -> ParamError {
 }
 
 fn clash(path: &str) -> ParamError {
-    let message = format!("Invalid {}: array items ([] or [0]) and object keys ([key]) cannot be mixed.", quoted(path));
-    ParamError::invalid(path, message)
-}
-
-/// A parameter name as messages quote it, cut short when a client sent something huge.
-fn quoted(name: &str) -> String {
-    match name.char_indices().nth(MAX_QUOTED_CHARS) {
-        Some((at, _)) => format!("{}…", &name[..at]),
-        None => name.to_owned(),
-    }
+    ParamError::invalid(path, mixed_keys(path))
 }

@@ -119,18 +119,26 @@ fn empty_brackets_append_to_a_list() {
 }
 
 #[test]
-fn indexed_lists_are_ordered_by_index_with_gaps_closed() {
+fn numeric_keys_stay_keys_as_sent_when_parsed() {
     assert_eq!(
-        parsed("a[7][x]=seven&a[0][x]=zero&a[3][x]=three"),
+        parsed("a[7][x]=seven&a[0][x]=zero&a[007]=y"),
         vec![entry(
             "a",
-            List(vec![
-                Map(vec![entry("x", s("zero"))]),
-                Map(vec![entry("x", s("three"))]),
-                Map(vec![entry("x", s("seven"))]),
+            Map(vec![
+                entry("7", Map(vec![entry("x", s("seven"))])),
+                entry("0", Map(vec![entry("x", s("zero"))])),
+                entry("007", s("y")),
             ])
         )]
     );
+}
+
+#[test]
+fn indexed_lists_are_ordered_by_index_with_gaps_closed() {
+    let lists: BTreeMap<String, Vec<BTreeMap<String, String>>> =
+        decoded("a[7][x]=seven&a[0][x]=zero&a[3][x]=three").unwrap();
+    let xs: Vec<&str> = lists["a"].iter().map(|item| item["x"].as_str()).collect();
+    assert_eq!(xs, ["zero", "three", "seven"]);
 }
 
 #[test]
@@ -139,19 +147,98 @@ fn fields_of_one_indexed_item_gather_in_one_map() {
         parsed("items[0][price]=p&items[1][price]=q&items[0][quantity]=2"),
         vec![entry(
             "items",
-            List(
-                vec![Map(vec![entry("price", s("p")), entry("quantity", s("2"))]), Map(vec![entry("price", s("q"))]),]
-            )
+            Map(vec![
+                entry("0", Map(vec![entry("price", s("p")), entry("quantity", s("2"))])),
+                entry("1", Map(vec![entry("price", s("q"))])),
+            ])
         )]
     );
 }
 
 #[test]
+fn numeric_metadata_keys_decode_into_a_map_with_the_keys_as_sent() {
+    let params: Params = decoded("name=x&metadata[123]=x&metadata[7]=y&metadata[007]=z").unwrap();
+    let expected = [("123", "x"), ("7", "y"), ("007", "z")].map(|(key, value)| (key.to_owned(), value.to_owned()));
+    assert_eq!(params.metadata, BTreeMap::from(expected));
+}
+
+#[test]
+fn indexed_items_sent_out_of_order_decode_into_an_ordered_list() {
+    let params: Params = decoded("name=x&items[1][price]=b&items[0][price]=a&items[1][quantity]=2").unwrap();
+    let expected = [Item { price: "a".to_owned(), quantity: None }, Item { price: "b".to_owned(), quantity: Some(2) }];
+    assert_eq!(params.items, expected);
+}
+
+#[test]
+fn indexed_tax_id_data_decodes_into_a_list_of_structs() {
+    #[derive(Debug, Deserialize, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    struct TaxIdData {
+        #[serde(rename = "type")]
+        kind: String,
+        value: String,
+    }
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct CustomerCreate {
+        tax_id_data: Option<Vec<TaxIdData>>,
+    }
+    let params: CustomerCreate = decoded(
+        "tax_id_data[0][type]=eu_vat&tax_id_data[0][value]=DE123456789&tax_id_data[1][type]=gb_vat\
+                 &tax_id_data[1][value]=GB123456789",
+    )
+    .unwrap();
+    let kinds: Vec<&str> = params.tax_id_data.iter().flatten().map(|data| data.kind.as_str()).collect();
+    assert_eq!(kinds, ["eu_vat", "gb_vat"]);
+    let error = decoded::<CustomerCreate>("tax_id_data[0][type]=eu_vat").unwrap_err();
+    assert_eq!(error, ParamError::missing("tax_id_data[0][value]"));
+}
+
+#[test]
+fn errors_in_indexed_items_name_the_items_position() {
+    let error = decoded::<Params>("name=x&items[9][price]=p&items[4][price]=q&items[9][tax]=1").unwrap_err();
+    assert_eq!(error.param.as_deref(), Some("items[1][tax]"));
+    let error = decoded::<Params>("name=x&items[5][quantity]=1").unwrap_err();
+    assert_eq!(error, ParamError::missing("items[0][price]"));
+}
+
+#[test]
+fn numeric_keys_mixed_with_appended_items_make_one_list() {
+    assert_eq!(parsed("a[1]=x&a[]=y&a[0]=z"), vec![entry("a", List(vec![s("z"), s("x"), s("y")]))]);
+    assert_eq!(parsed("a[]=y&a[3]=x"), vec![entry("a", List(vec![s("x"), s("y")]))]);
+    let one_two = Map(vec![entry("0", s("1")), entry("1", s("2"))]);
+    assert_eq!(
+        parsed("a[][0]=1&a[][1]=2&a[][0]=3"),
+        vec![entry("a", List(vec![one_two, Map(vec![entry("0", s("3"))])]))]
+    );
+}
+
+#[test]
 fn huge_indexes_neither_allocate_nor_panic() {
-    assert_eq!(parsed("a[18446744073709551615]=x&a[0]=y"), vec![entry("a", List(vec![s("y"), s("x")]))]);
-    let error = parse_error("a[99999999999999999999999]=x");
-    assert_eq!(error.code, ParamCode::InvalidRequest);
-    assert_eq!(error.param.as_deref(), Some("a[99999999999999999999999]"));
+    let lists: BTreeMap<String, Vec<String>> = decoded("a[18446744073709551615]=x&a[0]=y").unwrap();
+    assert_eq!(lists["a"], ["y", "x"]);
+    assert_eq!(parsed("a[18446744073709551615]=x&a[]=y"), vec![entry("a", List(vec![s("x"), s("y")]))]);
+    let keys: BTreeMap<String, BTreeMap<String, String>> = decoded("a[99999999999999999999999]=x").unwrap();
+    assert_eq!(keys["a"]["99999999999999999999999"], "x");
+    for error in [
+        decoded::<BTreeMap<String, Vec<String>>>("a[99999999999999999999999]=x&a[0]=y").unwrap_err(),
+        parse_error("a[99999999999999999999999]=x&a[]=y"),
+        parse_error("a[]=y&a[99999999999999999999999]=x"),
+    ] {
+        assert_eq!(error.code, ParamCode::InvalidRequest);
+        assert_eq!(error.param.as_deref(), Some("a[99999999999999999999999]"));
+        assert!(error.message.starts_with("Invalid array index in a[99999999999999999999999]"), "{}", error.message);
+    }
+}
+
+#[test]
+fn two_spellings_of_one_index_are_rejected_where_a_list_is_expected() {
+    let error = decoded::<BTreeMap<String, Vec<String>>>("a[7]=x&a[007]=y").unwrap_err();
+    assert_eq!(error.param.as_deref(), Some("a[007]"));
+    assert_eq!(error.message, "Invalid a[007]: it repeats an earlier array index.");
+    assert_eq!(parse_error("a[7]=x&a[007]=y&a[]=z").param.as_deref(), Some("a[007]"));
+    // Inside a `[]` list both spellings name one item, as they always did.
+    assert_eq!(parsed("a[]=z&a[7]=x&a[007]=y"), vec![entry("a", List(vec![s("y"), s("z")]))]);
 }
 
 #[test]
@@ -168,14 +255,25 @@ fn a_repeated_scalar_keeps_the_last_value() {
 }
 
 #[test]
-fn mixing_list_items_with_object_keys_names_the_param() {
-    for input in ["a[]=1&a[k]=2", "a[k]=2&a[0]=1", "x[a][0]=1&x[a][k]=2"] {
+fn mixing_appended_items_with_object_keys_names_the_param() {
+    for input in ["a[]=1&a[k]=2", "a[k]=2&a[]=1", "a[0]=1&a[k]=2&a[]=3", "x[a][]=1&x[a][k]=2"] {
         let error = parse_error(input);
         assert_eq!(error.code, ParamCode::InvalidRequest, "{input}");
         assert!(error.message.contains("cannot be mixed"), "{input}: {}", error.message);
     }
     assert_eq!(parse_error("a[]=1&a[k]=2").param.as_deref(), Some("a"));
-    assert_eq!(parse_error("x[a][0]=1&x[a][k]=2").param.as_deref(), Some("x[a]"));
+    assert_eq!(parse_error("x[a][]=1&x[a][k]=2").param.as_deref(), Some("x[a]"));
+}
+
+#[test]
+fn indexes_mixed_with_object_keys_are_a_map_but_not_a_list() {
+    assert_eq!(parsed("a[k]=2&a[0]=1"), vec![entry("a", Map(vec![entry("k", s("2")), entry("0", s("1"))]))]);
+    let error = decoded::<BTreeMap<String, BTreeMap<String, Vec<String>>>>("x[a][0]=1&x[a][k]=2").unwrap_err();
+    assert_eq!(error.code, ParamCode::InvalidRequest);
+    assert_eq!(error.param.as_deref(), Some("x[a]"));
+    assert_eq!(error.message, "Invalid x[a]: array items ([] or [0]) and object keys ([key]) cannot be mixed.");
+    let error = decoded::<Params>("name=x&items[price]=p").unwrap_err();
+    assert_eq!(error.message, "Invalid items: expected an array, received an object.");
 }
 
 #[test]
@@ -226,6 +324,17 @@ fn indexed_expand_paths_keep_their_order() {
 }
 
 #[test]
+fn indexed_expand_paths_are_ordered_by_index() {
+    let mut map = parsed("expand[10]=c&expand[2]=b&expand[0]=a&expand=");
+    assert_eq!(take_expand(&mut map).unwrap(), ["a", "b", "c"]);
+    assert_eq!(take_expand(&mut parsed("expand[0]=a&expand=b")).unwrap(), ["a", "b"]);
+    assert_eq!(take_expand(&mut parsed("expand=a")).unwrap(), ["a"]);
+    assert_eq!(take_expand(&mut parsed("expand[]=a")).unwrap(), ["a"]);
+    let error = take_expand(&mut parsed("expand[99999999999999999999999]=a")).unwrap_err();
+    assert_eq!(error.param.as_deref(), Some("expand[99999999999999999999999]"));
+}
+
+#[test]
 fn absent_or_empty_expand_is_no_paths() {
     assert_eq!(take_expand(&mut parsed("name=x")).unwrap(), Vec::<String>::new());
     assert_eq!(take_expand(&mut parsed("expand=")).unwrap(), Vec::<String>::new());
@@ -235,6 +344,7 @@ fn absent_or_empty_expand_is_no_paths() {
 fn expand_paths_must_be_non_empty_strings() {
     assert_eq!(take_expand(&mut parsed("expand[]=a&expand[]=")).unwrap_err().param.as_deref(), Some("expand[1]"));
     assert_eq!(take_expand(&mut parsed("expand[0][x]=a")).unwrap_err().param.as_deref(), Some("expand[0]"));
+    assert_eq!(take_expand(&mut parsed("expand[4]=a&expand[9]=")).unwrap_err().param.as_deref(), Some("expand[1]"));
     assert_eq!(take_expand(&mut parsed("expand[x]=a")).unwrap_err().param.as_deref(), Some("expand"));
 }
 
@@ -364,8 +474,14 @@ fn decimals_and_wide_integers_parse_from_strings() {
 
 #[test]
 fn deserialize_any_reports_values_as_sent() {
-    let value: serde_json::Value = decoded("a=1&b[c]=2&d[]=3").unwrap();
-    assert_eq!(value, serde_json::json!({"a": "1", "b": {"c": "2"}, "d": ["3"]}));
+    let value: serde_json::Value = decoded("a=1&b[c]=2&d[]=3&e[1]=4").unwrap();
+    assert_eq!(value, serde_json::json!({"a": "1", "b": {"c": "2"}, "d": ["3"], "e": {"1": "4"}}));
+}
+
+#[test]
+fn timestamp_ranges_stay_maps_of_their_operators() {
+    let range = vec![entry("gt", s("1")), entry("lte", s("2"))];
+    assert_eq!(parsed("created[gt]=1&created[lte]=2"), vec![entry("created", Map(range))]);
 }
 
 #[test]
