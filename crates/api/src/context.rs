@@ -92,8 +92,20 @@ fn unix_now() -> Timestamp {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
 }
 
+/// Marks an error response whose changes are committed all the same. Stripe keeps what a declined
+/// confirmation did (the intent's `last_setup_error`, its `*.setup_failed` event) while answering 402.
+#[derive(Debug, Clone, Copy)]
+pub struct KeepChanges;
+
+/// An error response that keeps the request's changes (see [`KeepChanges`]).
+pub fn error_keeping_changes(error: ApiError) -> Response {
+    let mut response = error.into_response();
+    response.extensions_mut().insert(KeepChanges);
+    response
+}
+
 /// Wraps every /v1 request: request id and version headers, authentication, account selection, one
-/// transaction committed only on success, and idempotent replays.
+/// transaction committed only on success (or when the handler marks [`KeepChanges`]), and idempotent replays.
 pub async fn api_layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = std::time::Instant::now();
     let method = request.method().clone();
@@ -189,11 +201,12 @@ async fn run(state: AppState, request: Request, next: Next, request_id: &str, ke
     let (parts, body) = response.into_parts();
     let body = to_bytes(body, usize::MAX).await.map_err(ApiError::internal)?;
     let status = parts.status;
+    let keep_changes = status.is_success() || parts.extensions.get::<KeepChanges>().is_some();
     let Ok(inner) = Arc::try_unwrap(ctx.inner) else {
         return Err(ApiError::internal("request context still borrowed after the handler returned"));
     };
     let mut tx = inner.tx.into_inner();
-    if status.is_success() {
+    if keep_changes {
         if let Some(key) = &key {
             tx.finish_idempotency_key(&scope, key, status.as_u16(), &String::from_utf8_lossy(&body)).await?;
         }
@@ -207,7 +220,10 @@ async fn run(state: AppState, request: Request, next: Next, request_id: &str, ke
     Ok(Response::from_parts(parts, Body::from(body)))
 }
 
-/// Stripe stores the outcome of a request that ran, errors included, so a retry sees the same answer.
+/// Stripe stores the outcome of a request that ran, so a retry sees the same answer; requests refused while
+/// validating their parameters are not stored, so a corrected retry may reuse the key. Here that means: a
+/// card error (402) is remembered, other refusals (400, 404) are not. Server errors are not remembered either
+/// (Stripe would), so that a retry after a transient failure gets a real second attempt.
 /// The failed request's own transaction was rolled back, so the key is recorded in a fresh one.
 async fn remember_failure(
     state: &AppState,
@@ -218,7 +234,7 @@ async fn remember_failure(
     body: &Bytes,
     now: Timestamp,
 ) -> Result<(), ApiError> {
-    if matches!(status.as_u16(), 401 | 409 | 429) || status.is_server_error() {
+    if status != StatusCode::PAYMENT_REQUIRED {
         return Ok(());
     }
     let mut tx = state.store.begin_write().await?;

@@ -13,9 +13,26 @@ const MAX_DEPTH: usize = 4;
 /// Every expandable field: (object kind, dotted path inside it, kind of the object the id names).
 /// `data` in a path walks a nested list's items.
 const EXPANDABLE: &[(&str, &str, &str)] = &[
+    // An entry whose target is its own kind is an includable field (shown only when asked for): the entry just
+    // makes `expand[]` accept it, the resource decides whether to show it.
+    ("coupon", "applies_to", "coupon"),
+    ("coupon", "currency_options", "coupon"),
     ("customer", "invoice_settings.default_payment_method", "payment_method"),
     ("customer", "test_clock", "test_helpers.test_clock"),
     ("payment_method", "customer", "customer"),
+    ("price", "currency_options", "price"),
+    ("price", "product", "product"),
+    ("price", "tiers", "price"),
+    ("product", "default_price", "price"),
+    ("promotion_code", "customer", "customer"),
+    ("promotion_code", "promotion", "promotion_code"),
+    ("promotion_code", "promotion.coupon", "coupon"),
+    ("promotion_code", "restrictions.currency_options", "promotion_code"),
+    ("setup_intent", "customer", "customer"),
+    ("setup_intent", "latest_attempt", "setup_attempt"),
+    ("setup_intent", "mandate", "mandate"),
+    ("setup_intent", "payment_method", "payment_method"),
+    ("setup_intent", "single_use_mandate", "mandate"),
     ("tax_id", "customer", "customer"),
     ("tax_id", "owner.customer", "customer"),
 ];

@@ -8,7 +8,9 @@ use axum::routing::{get, post};
 
 use crate::context::api_layer;
 use crate::error::ApiError;
-use crate::resources::{accounts, customers, events};
+use crate::resources::{
+    accounts, coupons, customers, events, payment_methods, prices, products, promotion_codes, setup_intents, tax_ids,
+};
 use crate::state::AppState;
 
 pub fn router(state: AppState) -> Router {
@@ -16,12 +18,37 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/account", get(accounts::retrieve_current))
         .route("/v1/accounts", post(accounts::create).get(accounts::list))
         .route("/v1/accounts/{id}", get(accounts::retrieve).post(accounts::update).delete(accounts::delete))
+        .route("/v1/coupons", post(coupons::create).get(coupons::list))
+        .route("/v1/coupons/{id}", get(coupons::retrieve).post(coupons::update).delete(coupons::delete))
         .route("/v1/customers", post(customers::create).get(customers::list))
         .route("/v1/customers/search", get(customers::search))
         .route("/v1/customers/{id}", get(customers::retrieve).post(customers::update).delete(customers::delete))
+        .route("/v1/customers/{id}/payment_methods", get(payment_methods::list_for_customer))
+        .route("/v1/customers/{id}/payment_methods/{payment_method}", get(payment_methods::retrieve_for_customer))
+        .route("/v1/customers/{id}/tax_ids", post(tax_ids::create).get(tax_ids::list))
+        .route("/v1/customers/{id}/tax_ids/{tax_id}", get(tax_ids::retrieve).delete(tax_ids::delete))
         .route("/v1/events", get(events::list))
         .route("/v1/events/{id}", get(events::retrieve))
-        .fallback(unrecognized);
+        .route("/v1/payment_methods", post(payment_methods::create).get(payment_methods::list))
+        .route("/v1/payment_methods/{id}", get(payment_methods::retrieve).post(payment_methods::update))
+        .route("/v1/payment_methods/{id}/attach", post(payment_methods::attach))
+        .route("/v1/payment_methods/{id}/detach", post(payment_methods::detach))
+        .route("/v1/prices", post(prices::create).get(prices::list))
+        .route("/v1/prices/search", get(prices::search))
+        .route("/v1/prices/{id}", get(prices::retrieve).post(prices::update))
+        .route("/v1/products", post(products::create).get(products::list))
+        .route("/v1/products/search", get(products::search))
+        .route("/v1/products/{id}", get(products::retrieve).post(products::update).delete(products::delete))
+        .route("/v1/promotion_codes", post(promotion_codes::create).get(promotion_codes::list))
+        .route("/v1/promotion_codes/{id}", get(promotion_codes::retrieve).post(promotion_codes::update))
+        .route("/v1/setup_intents", post(setup_intents::create).get(setup_intents::list))
+        .route("/v1/setup_intents/{id}", get(setup_intents::retrieve).post(setup_intents::update))
+        .route("/v1/setup_intents/{id}/cancel", post(setup_intents::cancel))
+        .route("/v1/setup_intents/{id}/confirm", post(setup_intents::confirm))
+        .route("/v1/test_helpers/setup_intents/{id}/authenticate", post(setup_intents::authenticate))
+        .fallback(unrecognized)
+        // A known path with a method it does not take (`DELETE /v1/prices/{id}`) is also Stripe's 404.
+        .method_not_allowed_fallback(unrecognized);
     v1.layer(middleware::from_fn_with_state(state.clone(), api_layer)).with_state(state)
 }
 

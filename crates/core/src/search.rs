@@ -39,11 +39,33 @@ pub struct SearchExpr {
     pub any: bool,
 }
 
-/// A searchable field of a resource and whether its values are numbers (`created`) or text.
+/// What kind of values a searchable field holds; decides how query values are read and which operators apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    Text,
+    /// Numbers and timestamps (`created`): range operators allowed, values unquoted.
+    Number,
+    /// `active:'true'`: Stripe quotes booleans like strings; they are matched as JSON booleans.
+    Boolean,
+}
+
+/// A searchable field of a resource.
 #[derive(Debug, Clone, Copy)]
 pub struct SearchField {
     pub name: &'static str,
-    pub numeric: bool,
+    pub kind: FieldKind,
+}
+
+impl SearchField {
+    pub const fn text(name: &'static str) -> Self {
+        Self { name, kind: FieldKind::Text }
+    }
+    pub const fn number(name: &'static str) -> Self {
+        Self { name, kind: FieldKind::Number }
+    }
+    pub const fn boolean(name: &'static str) -> Self {
+        Self { name, kind: FieldKind::Boolean }
+    }
 }
 
 /// Parses a query such as `email:"ann@example.com" AND metadata['plan']:'pro' AND created>1700000000`.
@@ -105,24 +127,24 @@ impl<'q> Lexer<'q> {
         } else {
             false
         };
-        let (path, numeric) = self.field(fields)?;
+        let (path, kind) = self.field(fields)?;
         let op = self.operator()?;
-        let value = self.value(numeric)?;
+        let value = self.value(kind)?;
         if op == SearchOp::Contains && !matches!(&value, Scalar::Str(s) if s.chars().count() >= 3) {
             return Err("Substring matches (~) need a value of at least 3 characters.".into());
         }
-        if matches!(op, SearchOp::Gt | SearchOp::Gte | SearchOp::Lt | SearchOp::Lte) && !numeric {
+        if matches!(op, SearchOp::Gt | SearchOp::Gte | SearchOp::Lt | SearchOp::Lte) && kind != FieldKind::Number {
             return Err(format!("Field '{}' does not support range comparisons.", path.join(".")));
         }
         Ok(SearchClause { path, op, value, negated })
     }
 
-    fn field(&mut self, fields: &[SearchField]) -> Result<(Vec<String>, bool), String> {
+    fn field(&mut self, fields: &[SearchField]) -> Result<(Vec<String>, FieldKind), String> {
         if let Some(after) = self.rest.strip_prefix("metadata[") {
             self.rest = after;
             let key = self.quoted()?.ok_or("Metadata keys must be quoted: metadata['key'].")?;
             self.rest = self.rest.strip_prefix(']').ok_or("Expected ']' after the metadata key.")?;
-            return Ok((vec!["metadata".into(), key], false));
+            return Ok((vec!["metadata".into(), key], FieldKind::Text));
         }
         let end = self.rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.')).unwrap_or(self.rest.len());
         let name = &self.rest[..end];
@@ -131,7 +153,7 @@ impl<'q> Lexer<'q> {
             format!("Field '{name}' is not a supported search field. Supported fields are: {}, metadata.", names.join(", "))
         })?;
         self.rest = &self.rest[end..];
-        Ok((name.split('.').map(str::to_owned).collect(), field.numeric))
+        Ok((name.split('.').map(str::to_owned).collect(), field.kind))
     }
 
     fn operator(&mut self) -> Result<SearchOp, String> {
@@ -165,9 +187,14 @@ impl<'q> Lexer<'q> {
         Err("Unterminated quoted string in the query.".into())
     }
 
-    fn value(&mut self, numeric: bool) -> Result<Scalar, String> {
+    fn value(&mut self, kind: FieldKind) -> Result<Scalar, String> {
         if let Some(text) = self.quoted()? {
-            return Ok(Scalar::Str(text));
+            return match (kind, text.as_str()) {
+                (FieldKind::Boolean, "true") => Ok(Scalar::Bool(true)),
+                (FieldKind::Boolean, "false") => Ok(Scalar::Bool(false)),
+                (FieldKind::Boolean, other) => Err(format!("'{other}' is not a boolean: use 'true' or 'false'.")),
+                _ => Ok(Scalar::Str(text)),
+            };
         }
         let end = self.rest.find(char::is_whitespace).unwrap_or(self.rest.len());
         let word = &self.rest[..end];
@@ -178,8 +205,10 @@ impl<'q> Lexer<'q> {
         if word == "null" {
             return Ok(Scalar::Null);
         }
-        if numeric {
-            return word.parse().map(Scalar::Int).map_err(|_| format!("'{word}' is not a number."));
+        match kind {
+            FieldKind::Number => return word.parse().map(Scalar::Int).map_err(|_| format!("'{word}' is not a number.")),
+            FieldKind::Boolean if word == "true" || word == "false" => return Ok(Scalar::Bool(word == "true")),
+            _ => {}
         }
         Err(format!("String values must be quoted: \"{word}\"."))
     }
@@ -190,7 +219,7 @@ mod tests {
     use super::*;
 
     const FIELDS: &[SearchField] =
-        &[SearchField { name: "email", numeric: false }, SearchField { name: "created", numeric: true }];
+        &[SearchField::text("email"), SearchField::number("created"), SearchField::boolean("active")];
 
     #[test]
     fn parses_terms_metadata_and_ranges() {
@@ -200,6 +229,13 @@ mod tests {
         assert_eq!(expr.clauses[1].path, ["metadata", "plan"]);
         assert_eq!(expr.clauses[2].value, Scalar::Int(100));
         assert_eq!(expr.clauses[2].op, SearchOp::Gte);
+    }
+
+    #[test]
+    fn boolean_fields_match_true_or_false_quoted_or_not() {
+        assert_eq!(parse("active:'true'", FIELDS).unwrap().clauses[0].value, Scalar::Bool(true));
+        assert_eq!(parse("active:false", FIELDS).unwrap().clauses[0].value, Scalar::Bool(false));
+        assert!(parse("active:'yes'", FIELDS).is_err());
     }
 
     #[test]

@@ -122,6 +122,6 @@ pub async fn list(ctx: Ctx, ListParams { mut page, filters, expand }: ListParams
 
 /// https://docs.stripe.com/api/customers/search
 pub async fn search(ctx: Ctx, Params { params, expand }: Params<search::SearchParams>) -> ApiResult {
-    search::run::<Customer>(&ctx, params, &expand, "/v1/customers/search", search::CUSTOMER_FIELDS).await
+    search::run::<Customer>(&ctx, params, &expand, "/v1/customers/search", search::CUSTOMER_FIELDS, |c| c).await
 }
 

@@ -1,9 +1,14 @@
 //! One module per Stripe resource, named as Stripe names it.
 
 pub mod accounts;
+pub mod coupons;
 pub mod customers;
 pub mod events;
 pub mod payment_methods;
+pub mod prices;
+pub mod products;
+pub mod promotion_codes;
+pub mod setup_intents;
 pub mod tax_ids;
 
 use portico_core::objects::Deleted;
@@ -18,4 +23,18 @@ pub(crate) async fn remember_deleted(ctx: &Ctx, tx: &mut dyn Tx, deleted: &Delet
     let data = serde_json::to_value(deleted).map_err(ApiError::internal)?;
     tx.insert(ctx.scope(), Row { kind: "deleted", id: deleted.id.clone(), customer: None, created, data }).await?;
     Ok(())
+}
+
+/// `No such price: 'price_…'` for an id given as a parameter: Stripe answers 400 (not 404) when the missing
+/// object is named by a parameter rather than by the URL.
+pub(crate) fn missing_reference(noun: &str, id: &str, param: &str) -> ApiError {
+    let mut error = ApiError::no_such(noun, id, param);
+    error.status = axum::http::StatusCode::BAD_REQUEST;
+    error
+}
+
+/// Whether a response should include an includable field (`tiers`, `applies_to`, …): asked for with
+/// `expand[]=field`, or `expand[]=data.field` on a list.
+pub(crate) fn wants(expand: &[String], field: &str) -> bool {
+    expand.iter().any(|path| path == field || path.strip_prefix("data.") == Some(field))
 }

@@ -3,8 +3,14 @@
 
 pub mod account;
 pub mod address;
+pub mod coupon;
 pub mod customer;
 pub mod event;
+pub mod payment_method;
+pub mod price;
+pub mod product;
+pub mod promotion_code;
+pub mod setup_intent;
 pub mod tax_id;
 
 use serde::Serialize;
@@ -12,8 +18,14 @@ use serde::de::DeserializeOwned;
 
 pub use account::Account;
 pub use address::{Address, Shipping};
+pub use coupon::Coupon;
 pub use customer::Customer;
 pub use event::Event;
+pub use payment_method::PaymentMethod;
+pub use price::Price;
+pub use product::Product;
+pub use promotion_code::PromotionCode;
+pub use setup_intent::SetupIntent;
 pub use tax_id::TaxId;
 
 /// What the store needs to know about an object to keep it beside its indexed columns.
