@@ -125,3 +125,21 @@ both_backends!(search_finds_customers_by_email_name_and_metadata, |server: TestS
     assert_eq!(bad.status, 400);
     assert_eq!(bad.error()["param"], "query");
 });
+
+both_backends!(deleting_a_customer_detaches_its_cards_and_removes_its_tax_ids, |server: TestServer| async move {
+    let client = server.client();
+    let customer = client.post("/v1/customers", &[("payment_method", "pm_card_visa")]).await;
+    assert_eq!(customer.status, 200, "{:?}", customer.body);
+    let id = customer.body["id"].as_str().unwrap().to_owned();
+    client.post(&format!("/v1/customers/{id}/tax_ids"), &[("type", "eu_vat"), ("value", "DE123456789")]).await;
+    let cards = client.get(&format!("/v1/customers/{id}/payment_methods"), &[]).await;
+    let pm = cards.body["data"][0]["id"].as_str().unwrap().to_owned();
+
+    assert_eq!(client.delete(&format!("/v1/customers/{id}")).await.status, 200);
+    let card = client.get(&format!("/v1/payment_methods/{pm}"), &[]).await;
+    assert!(card.body["customer"].is_null(), "{:?}", card.body);
+    let detached = client.get("/v1/events", &[("type", "payment_method.detached")]).await;
+    assert_eq!(detached.body["data"].as_array().unwrap().len(), 1);
+    let removed = client.get("/v1/events", &[("type", "customer.tax_id.deleted")]).await;
+    assert_eq!(removed.body["data"].as_array().unwrap().len(), 1);
+});

@@ -4,7 +4,8 @@ use axum::extract::Path;
 use portico_core::objects::customer::{Customer, CustomerCreate, CustomerUpdate};
 use portico_core::objects::{Deleted, Object};
 use portico_core::Patch;
-use portico_store::{FieldFilter, Scalar, Tx, TxExt};
+use portico_core::objects::{PaymentMethod, TaxId};
+use portico_store::{FieldFilter, ListQuery, Scalar, Tx, TxExt};
 use serde::Deserialize;
 
 use crate::context::Ctx;
@@ -93,6 +94,27 @@ pub async fn update(ctx: Ctx, Path(id): Path<String>, Params { params, expand }:
 pub async fn delete(ctx: Ctx, Path(id): Path<String>, _: Params<NoParams>) -> ApiResult {
     let mut tx = ctx.tx().await;
     let customer = load(&ctx, &mut **tx, &id, "id").await?;
+    // Deleting a customer detaches its payment methods and removes its tax ids, as Stripe does.
+    let mine = ListQuery { limit: 100, customer: Some(id.clone()), ..ListQuery::default() };
+    loop {
+        let (methods, has_more) = tx.list_typed::<PaymentMethod>(ctx.scope(), &mine).await?;
+        for mut method in methods {
+            super::payment_methods::detach_from_customer(&ctx, &mut **tx, &mut method).await?;
+        }
+        if !has_more {
+            break;
+        }
+    }
+    loop {
+        let (tax_ids, has_more) = tx.list_typed::<TaxId>(ctx.scope(), &mine).await?;
+        for tax_id in tax_ids {
+            tx.remove(ctx.scope(), &tax_id).await?;
+            respond::emit(&ctx, &mut **tx, "customer.tax_id.deleted", &tax_id, None).await?;
+        }
+        if !has_more {
+            break;
+        }
+    }
     tx.remove(ctx.scope(), &customer).await?;
     let deleted = Deleted::of(&customer);
     super::remember_deleted(&ctx, &mut **tx, &deleted, customer.created()).await?;

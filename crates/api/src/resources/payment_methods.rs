@@ -198,13 +198,7 @@ pub async fn attach(ctx: Ctx, Path(id): Path<String>, Params { params, expand }:
 pub async fn detach(ctx: Ctx, Path(id): Path<String>, Params { expand, .. }: Params<NoParams>) -> ApiResult {
     let mut tx = ctx.tx().await;
     let mut payment_method = load(&ctx, &mut **tx, &id, "payment_method").await?;
-    let before = serde_json::to_value(&payment_method).map_err(ApiError::internal)?;
-    let customer_id = payment_method.detach()?;
-    let mut record = record(&ctx, &mut **tx, &id).await?;
-    record.detached = true;
-    tx.save(ctx.scope(), &record).await?;
-    tx.save(ctx.scope(), &payment_method).await?;
-    respond::emit(&ctx, &mut **tx, "payment_method.detached", &payment_method, Some(&before)).await?;
+    let customer_id = detach_from_customer(&ctx, &mut **tx, &mut payment_method).await?;
     if let Some(mut customer) = tx.load_for_update::<Customer>(ctx.scope(), &customer_id).await?
         && customer.invoice_settings.default_payment_method.as_deref() == Some(id.as_str())
     {
@@ -214,6 +208,19 @@ pub async fn detach(ctx: Ctx, Path(id): Path<String>, Params { expand, .. }: Par
         respond::emit(&ctx, &mut **tx, "customer.updated", &customer, Some(&before)).await?;
     }
     respond::object(&ctx, &mut **tx, &payment_method, &expand).await
+}
+
+/// Detaches a payment method for good (a detached card cannot be attached again) and records the event;
+/// returns the customer it belonged to.
+pub async fn detach_from_customer(ctx: &Ctx, tx: &mut dyn Tx, payment_method: &mut PaymentMethod) -> Result<String, ApiError> {
+    let before = serde_json::to_value(&*payment_method).map_err(ApiError::internal)?;
+    let customer_id = payment_method.detach()?;
+    let mut record = record(ctx, tx, &payment_method.id).await?;
+    record.detached = true;
+    tx.save(ctx.scope(), &record).await?;
+    tx.save(ctx.scope(), &*payment_method).await?;
+    respond::emit(ctx, tx, "payment_method.detached", &*payment_method, Some(&before)).await?;
+    Ok(customer_id)
 }
 
 #[derive(Debug, Default, Deserialize)]
