@@ -13,12 +13,22 @@ pub struct AppState {
     pub processor: Arc<dyn Processor>,
     /// Base of the URLs Portico hands out (portal links, file links).
     pub public_url: String,
+    /// Secret that keys card fingerprints (with the account id), stored in the database at first start.
+    pub card_fingerprint_key: Arc<str>,
     pub(crate) keys: Arc<KeyCache>,
 }
 
 impl AppState {
+    /// State with a fresh random fingerprint key; use [`AppState::with_card_fingerprint_key`] to share the
+    /// installation's key so every node computes the same fingerprints.
     pub fn new(store: Arc<dyn Store>, processor: Arc<dyn Processor>, public_url: String) -> Self {
-        Self { store, processor, public_url, keys: Arc::default() }
+        let card_fingerprint_key = portico_core::ids::random_base62(43).into();
+        Self { store, processor, public_url, card_fingerprint_key, keys: Arc::default() }
+    }
+
+    pub fn with_card_fingerprint_key(mut self, key: &str) -> Self {
+        self.card_fingerprint_key = key.into();
+        self
     }
 }
 

@@ -6,8 +6,14 @@ use portico_core::objects::account::{Account, AccountCreate};
 use portico_core::{Scope, ids};
 use portico_store::{KeyOwner, Store, StoreError, TxExt};
 
+const PLATFORM_ACCOUNT: &str = "platform_account";
+const CARD_FINGERPRINT_KEY: &str = "card_fingerprint_key";
+
 pub struct Bootstrapped {
     pub platform_account: String,
+    /// Keys card fingerprints, so a fingerprint cannot be reversed by trying card numbers; shared by every
+    /// node through the database.
+    pub card_fingerprint_key: String,
     /// A key generated on this start; shown once, never stored in clear.
     pub generated_key: Option<String>,
 }
@@ -20,15 +26,23 @@ pub async fn bootstrap(store: &dyn Store, pinned_key: Option<&str>, now: i64) ->
         return Err(StoreError::Config("PORTICO_SECRET_KEY must start with sk_test_ or sk_live_".into()));
     }
     let mut tx = store.begin_write().await?;
-    let (platform_account, first_start) = match tx.platform_account().await? {
+    let (platform_account, first_start) = match tx.setting(PLATFORM_ACCOUNT).await? {
         Some(account) => (account, false),
         None => {
             let account = Account::create(AccountCreate::default(), now).map_err(|e| StoreError::Config(e.message))?;
             for livemode in [false, true] {
                 tx.create(&Scope { account: account.id.clone(), livemode }, &account).await?;
             }
-            tx.set_platform_account(&account.id).await?;
+            tx.set_setting(PLATFORM_ACCOUNT, &account.id).await?;
             (account.id, true)
+        }
+    };
+    let card_fingerprint_key = match tx.setting(CARD_FINGERPRINT_KEY).await? {
+        Some(key) => key,
+        None => {
+            let key = ids::random_base62(43);
+            tx.set_setting(CARD_FINGERPRINT_KEY, &key).await?;
+            key
         }
     };
     let mut generated_key = None;
@@ -46,5 +60,5 @@ pub async fn bootstrap(store: &dyn Store, pinned_key: Option<&str>, now: i64) ->
         tx.put_api_key(&hash_key(&key), &owner, now).await?;
     }
     tx.commit().await?;
-    Ok(Bootstrapped { platform_account, generated_key })
+    Ok(Bootstrapped { platform_account, card_fingerprint_key, generated_key })
 }

@@ -18,7 +18,7 @@ pub async fn run(database_url: &str, pinned_key: Option<&str>, now: i64) -> Demo
         None => format!("sk_test_demo_{}", portico_core::ids::random_base62(32)),
     };
     let boot = bootstrap(&*store, Some(&key), now).await?;
-    let app = crate::app(store, "http://127.0.0.1:8080".into());
+    let app = crate::app(store, "http://127.0.0.1:8080".into(), &boot);
     let post = |path: &'static str, body: String| {
         let app = app.clone();
         let key = key.clone();

@@ -13,8 +13,8 @@ use portico_store::Store;
 use tokio::net::TcpListener;
 
 /// The whole HTTP application: the /v1 API (portal and dashboard join it in later issues).
-pub fn app(store: Arc<dyn Store>, public_url: String) -> Router {
-    let state = AppState::new(store, Arc::new(TestProcessor), public_url);
+pub fn app(store: Arc<dyn Store>, public_url: String, boot: &bootstrap::Bootstrapped) -> Router {
+    let state = AppState::new(store, Arc::new(TestProcessor), public_url).with_card_fingerprint_key(&boot.card_fingerprint_key);
     portico_api::router(state)
 }
 

@@ -86,7 +86,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 println!("Or point an official Stripe SDK at it, e.g. Python: stripe.api_key = \"{key}\"; stripe.api_base = \"{public_url}\"\n");
             }
             tracing::info!(listen = %address, backend = store.backend(), "serving");
-            portico::serve(listener, portico::app(store.clone(), public_url), store).await?;
+            portico::serve(listener, portico::app(store.clone(), public_url, &boot), store).await?;
         }
         Command::Demo { database_url, secret_key } => {
             portico::demo::run(&database_url, secret_key.as_deref(), now()).await?;

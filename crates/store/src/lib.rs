@@ -89,9 +89,9 @@ pub trait Tx: Send {
 
     async fn key_owner(&mut self, key_hash: &str) -> Result<Option<KeyOwner>>;
     async fn put_api_key(&mut self, key_hash: &str, owner: &KeyOwner, now: i64) -> Result<()>;
-    /// The platform account, if one was created.
-    async fn platform_account(&mut self) -> Result<Option<String>>;
-    async fn set_platform_account(&mut self, account: &str) -> Result<()>;
+    /// An installation-wide setting (the platform account, secrets shared by every node).
+    async fn setting(&mut self, name: &str) -> Result<Option<String>>;
+    async fn set_setting(&mut self, name: &str, value: &str) -> Result<()>;
 
     async fn commit(self: Box<Self>) -> Result<()>;
 }

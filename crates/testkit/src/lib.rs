@@ -121,7 +121,7 @@ pub async fn spawn(backend: Backend) -> TestServer {
     // Bind first, then serve: the port is ready before any request is made.
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
     let base_url = format!("http://{}", listener.local_addr().expect("local addr"));
-    let app = portico::app(store.clone(), base_url.clone());
+    let app = portico::app(store.clone(), base_url.clone(), &boot);
     let task = tokio::spawn(async move {
         let _ = axum_serve(listener, app).await;
     });

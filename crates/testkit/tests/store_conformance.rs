@@ -125,16 +125,17 @@ async fn idempotency_keys_are_claimed_once_and_remember_the_answer(db: TestDatab
     drop(tx);
 }
 
-async fn api_keys_and_the_platform_account_are_remembered(db: TestDatabase) {
+async fn api_keys_and_settings_are_remembered(db: TestDatabase) {
     let mut tx = db.store.begin_write().await.unwrap();
-    assert_eq!(tx.platform_account().await.unwrap(), None);
-    tx.set_platform_account("acct_p").await.unwrap();
+    assert_eq!(tx.setting("platform_account").await.unwrap(), None);
+    tx.set_setting("platform_account", "acct_old").await.unwrap();
+    tx.set_setting("platform_account", "acct_p").await.unwrap();
     let owner = KeyOwner { account: "acct_p".into(), livemode: false };
     tx.put_api_key("hash", &owner, 1).await.unwrap();
     tx.put_api_key("hash", &owner, 2).await.unwrap();
     tx.commit().await.unwrap();
     let mut tx = db.store.begin_read().await.unwrap();
-    assert_eq!(tx.platform_account().await.unwrap().as_deref(), Some("acct_p"));
+    assert_eq!(tx.setting("platform_account").await.unwrap().as_deref(), Some("acct_p"));
     assert_eq!(tx.key_owner("hash").await.unwrap(), Some(owner));
     assert_eq!(tx.key_owner("other").await.unwrap(), None);
 }
@@ -157,5 +158,5 @@ conformance!(
     lists_are_newest_first_with_cursors_and_filters,
     search_runs_the_query_language,
     idempotency_keys_are_claimed_once_and_remember_the_answer,
-    api_keys_and_the_platform_account_are_remembered,
+    api_keys_and_settings_are_remembered,
 );

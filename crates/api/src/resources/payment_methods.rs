@@ -37,15 +37,20 @@ pub async fn load(ctx: &Ctx, tx: &mut dyn Tx, id: &str, param: &str) -> Result<P
 
 /// The payment method a request names: a stored one, or a new one made from a `pm_card_…` test token.
 pub async fn resolve(ctx: &Ctx, tx: &mut dyn Tx, id: &str, param: &str) -> Result<PaymentMethod, ApiError> {
-    match PaymentMethod::from_test_token(id, &ctx.scope().account, ctx.scope().livemode, ctx.now()) {
+    match PaymentMethod::from_test_token(id, &fingerprint_salt(ctx), ctx.scope().livemode, ctx.now()) {
         Some(new) => store_new(ctx, tx, new).await,
         None => load(ctx, tx, id, param).await,
     }
 }
 
+/// Card fingerprints are per account, as Stripe's are, and keyed with the installation's secret.
+fn fingerprint_salt(ctx: &Ctx) -> String {
+    format!("{}:{}", ctx.state().card_fingerprint_key, ctx.scope().account)
+}
+
 /// Creates and stores a payment method from parameters (`POST /v1/payment_methods`, `payment_method_data`).
 pub async fn create_from(ctx: &Ctx, tx: &mut dyn Tx, params: PaymentMethodCreate) -> Result<PaymentMethod, ApiError> {
-    let new = PaymentMethod::create(params, &ctx.scope().account, ctx.scope().livemode, ctx.now())?;
+    let new = PaymentMethod::create(params, &fingerprint_salt(ctx), ctx.scope().livemode, ctx.now())?;
     store_new(ctx, tx, new).await
 }
 

@@ -241,14 +241,15 @@ impl Tx for PostgresTx {
         Ok(())
     }
 
-    async fn platform_account(&mut self) -> Result<Option<String>> {
-        let row = sqlx::query("SELECT value FROM settings WHERE name = 'platform_account'").fetch_optional(&mut *self.tx).await?;
+    async fn setting(&mut self, name: &str) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT value FROM settings WHERE name = $1").bind(name).fetch_optional(&mut *self.tx).await?;
         Ok(row.map(|row| row.get(0)))
     }
 
-    async fn set_platform_account(&mut self, account: &str) -> Result<()> {
-        sqlx::query("INSERT INTO settings (name, value) VALUES ('platform_account', $1) ON CONFLICT (name) DO UPDATE SET value = excluded.value")
-            .bind(account)
+    async fn set_setting(&mut self, name: &str, value: &str) -> Result<()> {
+        sqlx::query("INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value")
+            .bind(name)
+            .bind(value)
             .execute(&mut *self.tx)
             .await?;
         Ok(())
