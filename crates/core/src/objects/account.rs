@@ -46,9 +46,60 @@ pub enum AccountType {
     None,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// `business_profile` as Stripe shows it. The fields Portico does not take as parameters are always null; they
+/// default on load, so accounts stored before they existed still read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BusinessProfile {
+    #[serde(default = "default_annual_revenue")]
+    pub annual_revenue: Value,
+    #[serde(default)]
+    pub estimated_worker_count: Option<i64>,
+    #[serde(default)]
+    pub mcc: Option<String>,
+    #[serde(default)]
+    pub minority_owned_business_designation: Option<Vec<String>>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub product_description: Option<String>,
+    #[serde(default)]
+    pub support_address: Option<super::Address>,
+    #[serde(default)]
+    pub support_email: Option<String>,
+    #[serde(default)]
+    pub support_phone: Option<String>,
+    #[serde(default)]
+    pub support_url: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+impl Default for BusinessProfile {
+    fn default() -> Self {
+        Self {
+            annual_revenue: default_annual_revenue(),
+            estimated_worker_count: None,
+            mcc: None,
+            minority_owned_business_designation: None,
+            name: None,
+            product_description: None,
+            support_address: None,
+            support_email: None,
+            support_phone: None,
+            support_url: None,
+            url: None,
+        }
+    }
+}
+
+fn default_annual_revenue() -> Value {
+    json!({"amount": null, "currency": null, "fiscal_year_end": null})
+}
+
+/// `business_profile[…]` on create and update: only the fields sent change.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BusinessProfileParams {
     #[serde(default)]
     pub mcc: Option<String>,
     #[serde(default)]
@@ -67,10 +118,78 @@ pub struct BusinessProfile {
     pub url: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Account settings. Portico only acts on `branding` and `dashboard`; the other groups carry Stripe's defaults
+/// because SDKs require some of them (async-stripe fails without `card_payments` and `payments`). They default
+/// on load, so accounts stored before they existed still read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
+    #[serde(default = "default_bacs_debit_payments")]
+    pub bacs_debit_payments: Value,
     pub branding: Branding,
+    #[serde(default = "default_card_issuing")]
+    pub card_issuing: Value,
+    #[serde(default = "default_card_payments")]
+    pub card_payments: Value,
     pub dashboard: Dashboard,
+    #[serde(default = "default_invoices")]
+    pub invoices: Value,
+    #[serde(default = "default_payments")]
+    pub payments: Value,
+    #[serde(default = "default_payouts")]
+    pub payouts: Value,
+    #[serde(default = "empty_object")]
+    pub sepa_debit_payments: Value,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            bacs_debit_payments: default_bacs_debit_payments(),
+            branding: Branding::default(),
+            card_issuing: default_card_issuing(),
+            card_payments: default_card_payments(),
+            dashboard: Dashboard::default(),
+            invoices: default_invoices(),
+            payments: default_payments(),
+            payouts: default_payouts(),
+            sepa_debit_payments: empty_object(),
+        }
+    }
+}
+
+fn default_bacs_debit_payments() -> Value {
+    json!({"display_name": null, "service_user_number": null})
+}
+
+fn default_card_issuing() -> Value {
+    json!({"tos_acceptance": {"date": null, "ip": null}})
+}
+
+fn default_card_payments() -> Value {
+    json!({
+        "decline_on": {"avs_failure": true, "cvc_failure": true},
+        "statement_descriptor_prefix": null, "statement_descriptor_prefix_kana": null,
+        "statement_descriptor_prefix_kanji": null
+    })
+}
+
+fn default_invoices() -> Value {
+    json!({"default_account_tax_ids": null, "hosted_payment_method_save": null})
+}
+
+fn default_payments() -> Value {
+    json!({
+        "statement_descriptor": null, "statement_descriptor_kana": null, "statement_descriptor_kanji": null,
+        "statement_descriptor_prefix_kana": null, "statement_descriptor_prefix_kanji": null
+    })
+}
+
+fn default_payouts() -> Value {
+    json!({"debit_negative_balances": true, "schedule": {"delay_days": 2, "interval": "daily"}, "statement_descriptor": null})
+}
+
+fn empty_object() -> Value {
+    json!({})
 }
 
 /// What the portal uses to look like the merchant.
@@ -109,7 +228,7 @@ pub struct AccountCreate {
     pub default_currency: Option<String>,
     pub email: Option<String>,
     pub business_type: Option<String>,
-    pub business_profile: Option<BusinessProfile>,
+    pub business_profile: Option<BusinessProfileParams>,
     pub settings: Option<SettingsParams>,
     #[serde(default)]
     pub metadata: Patch<Metadata>,
@@ -137,7 +256,7 @@ pub struct AccountUpdate {
     #[serde(default)]
     pub email: Patch<String>,
     pub business_type: Option<String>,
-    pub business_profile: Option<BusinessProfile>,
+    pub business_profile: Option<BusinessProfileParams>,
     pub settings: Option<SettingsParams>,
     #[serde(default)]
     pub metadata: Patch<Metadata>,
@@ -174,7 +293,7 @@ impl Account {
         let mut account = Account {
             id: ids::new_id(Self::PREFIX),
             object: Self::KIND.into(),
-            business_profile: params.business_profile.unwrap_or_default(),
+            business_profile: BusinessProfile::default(),
             business_type: params.business_type,
             capabilities: json!({}),
             charges_enabled: true,
@@ -194,6 +313,9 @@ impl Account {
             kind: params.kind.unwrap_or_default(),
         };
         account.external_accounts["url"] = format!("/v1/accounts/{}/external_accounts", account.id).into();
+        if let Some(profile) = params.business_profile {
+            account.business_profile.apply(profile);
+        }
         if let Some(settings) = params.settings {
             account.settings.apply(settings);
         }
@@ -211,7 +333,7 @@ impl Account {
             next.business_type = Some(business_type);
         }
         if let Some(profile) = params.business_profile {
-            next.business_profile = profile;
+            next.business_profile.apply(profile);
         }
         if let Some(settings) = params.settings {
             next.settings.apply(settings);
@@ -219,6 +341,30 @@ impl Account {
         metadata::apply(&mut next.metadata, params.metadata)?;
         *self = next;
         Ok(())
+    }
+}
+
+impl BusinessProfile {
+    fn apply(&mut self, params: BusinessProfileParams) {
+        let BusinessProfileParams { mcc, name, product_description, support_address, support_email, support_phone, support_url, url } =
+            params;
+        let fields = [
+            (&mut self.mcc, mcc),
+            (&mut self.name, name),
+            (&mut self.product_description, product_description),
+            (&mut self.support_email, support_email),
+            (&mut self.support_phone, support_phone),
+            (&mut self.support_url, support_url),
+            (&mut self.url, url),
+        ];
+        for (field, value) in fields {
+            if value.is_some() {
+                *field = value;
+            }
+        }
+        if support_address.is_some() {
+            self.support_address = support_address;
+        }
     }
 }
 
@@ -243,4 +389,33 @@ fn requirements() -> Value {
         "alternatives": [], "current_deadline": null, "currently_due": [], "disabled_reason": null,
         "errors": [], "eventually_due": [], "past_due": [], "pending_verification": []
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn updating_one_business_profile_field_keeps_the_others() {
+        let profile = BusinessProfileParams { name: Some("Shop".into()), url: Some("https://shop.example".into()), ..Default::default() };
+        let mut account = Account::create(AccountCreate { business_profile: Some(profile), ..Default::default() }, 0).unwrap();
+        let update = BusinessProfileParams { support_email: Some("help@shop.example".into()), ..Default::default() };
+        account.update(AccountUpdate { business_profile: Some(update), ..Default::default() }).unwrap();
+        assert_eq!(account.business_profile.name.as_deref(), Some("Shop"));
+        assert_eq!(account.business_profile.url.as_deref(), Some("https://shop.example"));
+        assert_eq!(account.business_profile.support_email.as_deref(), Some("help@shop.example"));
+    }
+
+    #[test]
+    fn accounts_stored_before_the_stripe_default_settings_existed_still_load() {
+        let mut stored = serde_json::to_value(Account::create(AccountCreate::default(), 0).unwrap()).unwrap();
+        stored["settings"] = json!({"branding": {}, "dashboard": {"display_name": null, "timezone": "Etc/UTC"}});
+        stored["business_profile"] = json!({"name": "Old"});
+        let account: Account = serde_json::from_value(stored).unwrap();
+        let json = serde_json::to_value(&account).unwrap();
+        assert_eq!(json["settings"]["card_payments"]["decline_on"]["cvc_failure"], true);
+        assert_eq!(json["settings"]["payouts"]["schedule"]["interval"], "daily");
+        assert!(json["business_profile"]["annual_revenue"]["amount"].is_null());
+        assert_eq!(json["business_profile"]["name"], "Old");
+    }
 }

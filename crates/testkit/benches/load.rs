@@ -1,0 +1,319 @@
+//! Bounded, loopback-only load benchmark: `cargo bench -p portico-testkit --bench load`.
+//!
+//! Spawns the real server in-process on 127.0.0.1 (SQLite, then PostgreSQL when `PORTICO_TEST_POSTGRES_URL` is
+//! set) and drives it with concurrent keep-alive clients for a fixed time per scenario, printing requests, req/s
+//! and p50/p99 latency for create, retrieve and list customers (limit 10). Two hello-world baselines run in the
+//! same process and the same way: a bare axum handler, and a handler behind Portico's own /v1 middleware
+//! (authentication, the request's transaction, request-id headers); the ratios compare create customer to both.
+//!
+//! Bounded: every scenario stops after its duration or `MAX_REQUESTS`, whichever comes first; the whole run
+//! takes about 40 seconds. `PORTICO_BENCH_SECS` (at most 30) changes the measured part of each scenario,
+//! `PORTICO_BENCH_CONNECTIONS` (1 to 256) the concurrency, and `PORTICO_BENCH_ONLY=create` runs only the
+//! baselines and the scenarios whose name contains the text (for profiling one of them).
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::http::header;
+use axum::middleware;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use portico_api::AppState;
+use portico_api::context::api_layer;
+use portico_core::processor::TestProcessor;
+use portico_testkit::{Backend, TestServer};
+use tokio::net::TcpListener;
+
+/// Concurrent keep-alive connections, one client each (`PORTICO_BENCH_CONNECTIONS`, 1 to 256).
+const DEFAULT_CONNECTIONS: usize = 32;
+const WARM_UP: Duration = Duration::from_millis(500);
+/// Measured seconds per scenario (`PORTICO_BENCH_SECS`, at most 30).
+const DEFAULT_MEASURE_SECS: f64 = 3.0;
+/// Upper bound on measured requests per scenario, whatever the duration.
+const MAX_REQUESTS: usize = 2_000_000;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scenario {
+    HelloAxum,
+    HelloApi,
+    CreateCustomer,
+    RetrieveCustomer,
+    ListCustomers,
+}
+
+impl Scenario {
+    const ALL: [Scenario; 5] = [
+        Scenario::HelloAxum,
+        Scenario::HelloApi,
+        Scenario::CreateCustomer,
+        Scenario::RetrieveCustomer,
+        Scenario::ListCustomers,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Scenario::HelloAxum => "hello world (bare axum)",
+            Scenario::HelloApi => "hello world (/v1 middleware)",
+            Scenario::CreateCustomer => "create customer",
+            Scenario::RetrieveCustomer => "retrieve customer",
+            Scenario::ListCustomers => "list customers (limit 10)",
+        }
+    }
+}
+
+/// The measured outcome of one scenario.
+struct Figures {
+    requests: usize,
+    failures: usize,
+    elapsed: Duration,
+    p50: Duration,
+    p99: Duration,
+}
+
+impl Figures {
+    fn per_second(&self) -> f64 {
+        self.requests as f64 / self.elapsed.as_secs_f64()
+    }
+}
+
+/// Where the load goes: the Portico server plus the two hello-world servers sharing its store.
+struct Target {
+    server: TestServer,
+    hello_axum: String,
+    hello_api: String,
+    /// Customers made by the create scenario, fetched round-robin by the retrieve scenario.
+    customers: Vec<String>,
+}
+
+/// How hard and how long to push, from the environment.
+#[derive(Clone)]
+struct Config {
+    connections: usize,
+    measure: Duration,
+    /// Run only the baselines and the scenarios whose name contains this (for profiling one of them).
+    only: String,
+}
+
+impl Config {
+    fn from_env() -> Self {
+        let var = |name: &str| std::env::var(name).ok();
+        let measure = var("PORTICO_BENCH_SECS")
+            .and_then(|s| s.parse::<f64>().ok())
+            .filter(|s| *s > 0.0 && *s <= 30.0)
+            .unwrap_or(DEFAULT_MEASURE_SECS);
+        let connections = var("PORTICO_BENCH_CONNECTIONS")
+            .and_then(|s| s.parse::<usize>().ok())
+            .filter(|n| (1..=256).contains(n))
+            .unwrap_or(DEFAULT_CONNECTIONS);
+        Config {
+            connections,
+            measure: Duration::from_secs_f64(measure),
+            only: var("PORTICO_BENCH_ONLY").unwrap_or_default(),
+        }
+    }
+}
+
+fn main() {
+    let config = Config::from_env();
+    let (connections, measure) = (config.connections, config.measure);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    runtime.block_on(async move {
+        println!(
+            "Portico load benchmark: {connections} keep-alive connections, {} ms warm-up + {:.1} s per scenario, loopback only, {} CPU(s)",
+            WARM_UP.as_millis(),
+            measure.as_secs_f64(),
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        );
+        println!();
+        println!("{:<30} {:<10} {:>9} {:>10} {:>9} {:>9} {:>8}", "scenario", "backend", "requests", "req/s", "p50 ms", "p99 ms", "errors");
+        let mut ratios = Vec::new();
+        ratios.push(run_backend(Backend::Sqlite, "sqlite", &config).await);
+        if std::env::var("PORTICO_TEST_POSTGRES_URL").is_ok() {
+            ratios.push(run_backend(Backend::Postgres, "postgres", &config).await);
+        } else {
+            println!("postgres   skipped: PORTICO_TEST_POSTGRES_URL is not set (scripts/throwaway-postgres.sh starts one)");
+        }
+        println!();
+        println!("create customer compared with hello world on the same server stack (latency ratio is p50 / p50):");
+        for (backend, lines) in ratios {
+            for line in lines {
+                println!("  {backend:<9} {line}");
+            }
+        }
+    });
+}
+
+async fn run_backend(backend: Backend, label: &'static str, config: &Config) -> (&'static str, Vec<String>) {
+    let server = portico_testkit::spawn(backend).await;
+    let hello_axum = serve(Router::new().route("/hello", get(hello))).await;
+    let state = AppState::new(server.store.clone(), Arc::new(TestProcessor), server.base_url.clone());
+    let api = Router::new()
+        .route("/v1/hello", get(hello))
+        .layer(middleware::from_fn_with_state(state.clone(), api_layer))
+        .with_state(state);
+    let hello_api = serve(api).await;
+    let mut target = Target { server, hello_axum, hello_api, customers: Vec::new() };
+
+    let mut results: Vec<(Scenario, Figures)> = Vec::new();
+    for scenario in Scenario::ALL {
+        let baseline = matches!(scenario, Scenario::HelloAxum | Scenario::HelloApi);
+        if !config.only.is_empty() && !baseline && !scenario.name().contains(config.only.as_str()) {
+            continue;
+        }
+        let figures = drive(&mut target, scenario, config).await;
+        println!(
+            "{:<30} {:<10} {:>9} {:>10.0} {:>9.2} {:>9.2} {:>8}",
+            scenario.name(),
+            label,
+            figures.requests,
+            figures.per_second(),
+            ms(figures.p50),
+            ms(figures.p99),
+            figures.failures
+        );
+        results.push((scenario, figures));
+    }
+    let find = |s: Scenario| results.iter().find(|(scenario, _)| *scenario == s).map(|(_, figures)| figures);
+    let Some(create) = find(Scenario::CreateCustomer) else {
+        return (label, Vec::new());
+    };
+    let lines = [Scenario::HelloApi, Scenario::HelloAxum]
+        .into_iter()
+        .map(|baseline| {
+            let hello = find(baseline).expect("baselines always run");
+            format!(
+                "vs {:<30} latency x{:.1} (p99 x{:.1}), throughput x{:.1} fewer req/s",
+                baseline.name(),
+                ms(create.p50) / ms(hello.p50),
+                ms(create.p99) / ms(hello.p99),
+                hello.per_second() / create.per_second()
+            )
+        })
+        .collect();
+    (label, lines)
+}
+
+async fn hello() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], r#"{"hello":"world"}"#)
+}
+
+/// Serves `app` on 127.0.0.1 the way the test server is served; returns its base URL.
+async fn serve(app: Router) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
+    let base_url = format!("http://{}", listener.local_addr().expect("local addr"));
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    base_url
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+/// One keep-alive client per connection, each sending requests back to back: warm-up first (not recorded), then
+/// the measured window.
+async fn drive(target: &mut Target, scenario: Scenario, config: &Config) -> Figures {
+    let connections = config.connections;
+    let key = target.server.secret_key.clone();
+    let customers = Arc::new(std::mem::take(&mut target.customers));
+    let counter = Arc::new(AtomicUsize::new(0));
+    let base = match scenario {
+        Scenario::HelloAxum => target.hello_axum.clone(),
+        Scenario::HelloApi => target.hello_api.clone(),
+        _ => target.server.base_url.clone(),
+    };
+    let start = Instant::now();
+    let measure_from = start + WARM_UP;
+    let stop_at = measure_from + config.measure;
+    let mut workers = Vec::with_capacity(connections);
+    for worker in 0..connections {
+        let (key, base, customers, counter) = (key.clone(), base.clone(), customers.clone(), counter.clone());
+        workers.push(tokio::spawn(async move {
+            let http = reqwest::Client::builder().pool_max_idle_per_host(1).build().expect("http client");
+            let mut latencies_us: Vec<u32> = Vec::new();
+            let (mut failures, mut created) = (0usize, Vec::new());
+            let mut next_customer = worker;
+            loop {
+                let sent = Instant::now();
+                if sent >= stop_at {
+                    break;
+                }
+                let measured = sent >= measure_from;
+                if measured && counter.fetch_add(1, Ordering::Relaxed) >= MAX_REQUESTS {
+                    break;
+                }
+                let request = match scenario {
+                    Scenario::HelloAxum => http.get(format!("{base}/hello")),
+                    Scenario::HelloApi => http.get(format!("{base}/v1/hello")).bearer_auth(&key),
+                    Scenario::CreateCustomer => http
+                        .post(format!("{base}/v1/customers"))
+                        .bearer_auth(&key)
+                        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                        .body("email=load%40example.com&name=Load%20Test&metadata[source]=bench"),
+                    Scenario::RetrieveCustomer => {
+                        next_customer += connections;
+                        let id =
+                            customers.get(next_customer % customers.len().max(1)).map_or("cus_missing", String::as_str);
+                        http.get(format!("{base}/v1/customers/{id}")).bearer_auth(&key)
+                    }
+                    Scenario::ListCustomers => http.get(format!("{base}/v1/customers?limit=10")).bearer_auth(&key),
+                };
+                let outcome = match request.send().await {
+                    Ok(response) => {
+                        let ok = response.status().is_success();
+                        match response.bytes().await {
+                            Ok(body) if ok => Some(body),
+                            _ => None,
+                        }
+                    }
+                    Err(_) => None,
+                };
+                let latency = sent.elapsed();
+                if scenario == Scenario::CreateCustomer
+                    && let Some(body) = &outcome
+                    && let Ok(value) = serde_json::from_slice::<serde_json::Value>(body)
+                    && let Some(id) = value["id"].as_str()
+                {
+                    created.push(id.to_owned());
+                }
+                if measured {
+                    latencies_us.push(u32::try_from(latency.as_micros()).unwrap_or(u32::MAX));
+                    failures += usize::from(outcome.is_none());
+                }
+            }
+            (latencies_us, failures, created)
+        }));
+    }
+    let mut latencies_us = Vec::new();
+    let mut failures = 0;
+    let mut created = Vec::new();
+    for worker in workers {
+        let (mut latencies, failed, mut made) = worker.await.expect("load worker");
+        latencies_us.append(&mut latencies);
+        failures += failed;
+        created.append(&mut made);
+    }
+    // Requests started inside the window count; the window closes when the last of them has answered.
+    let elapsed = measure_from.elapsed();
+    target.customers = if created.is_empty() { Arc::try_unwrap(customers).unwrap_or_default() } else { created };
+    latencies_us.sort_unstable();
+    Figures {
+        requests: latencies_us.len(),
+        failures,
+        elapsed,
+        p50: percentile(&latencies_us, 50.0),
+        p99: percentile(&latencies_us, 99.0),
+    }
+}
+
+/// Nearest-rank percentile of sorted samples (microseconds).
+fn percentile(sorted_us: &[u32], p: f64) -> Duration {
+    if sorted_us.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = ((p / 100.0) * sorted_us.len() as f64).ceil() as usize;
+    Duration::from_micros(u64::from(sorted_us[rank.clamp(1, sorted_us.len()) - 1]))
+}
