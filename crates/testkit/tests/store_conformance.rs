@@ -38,13 +38,25 @@ async fn insert_get_update_delete_respect_scope(db: TestDatabase) {
     assert!(tx.get(&scope("acct_b"), "thing", "t0").await.unwrap().is_none(), "no crossing between accounts");
     assert!(tx.get(&Scope { account: "acct_a".into(), livemode: true }, "thing", "t0").await.unwrap().is_none(), "nor between modes");
     assert!(tx.get(&a, "other_kind", "t0").await.unwrap().is_none());
-    assert!(matches!(tx.insert(&a, row("t0", 1, json!({"id": "t0"}))).await, Err(StoreError::Conflict)));
     tx.update(&a, row("t0", 100, json!({"id": "t0", "email": "new@e.com"}))).await.unwrap();
     assert!(matches!(tx.update(&scope("acct_b"), row("t0", 100, json!({}))).await, Err(StoreError::NotFound)));
     assert_eq!(tx.get_for_update(&a, "thing", "t0").await.unwrap().unwrap()["email"], "new@e.com");
     assert!(tx.delete(&a, "thing", "t1").await.unwrap());
     assert!(!tx.delete(&a, "thing", "t1").await.unwrap());
     tx.commit().await.unwrap();
+
+    // A duplicate id fails with Conflict, at the latest when the transaction commits, and nothing of the
+    // transaction is kept.
+    let mut tx = db.store.begin_write().await.unwrap();
+    tx.insert(&a, row("fresh", 1, json!({"id": "fresh"}))).await.unwrap();
+    let duplicate = match tx.insert(&a, row("t0", 1, json!({"id": "t0"}))).await {
+        Err(error) => Err(error),
+        Ok(()) => tx.commit().await,
+    };
+    assert!(matches!(duplicate, Err(StoreError::Conflict)), "{duplicate:?}");
+    let mut tx = db.store.begin_read().await.unwrap();
+    assert!(tx.get(&a, "thing", "fresh").await.unwrap().is_none());
+    drop(tx);
 
     // Dropping a transaction without commit rolls it back.
     let mut tx = db.store.begin_write().await.unwrap();
@@ -140,6 +152,40 @@ async fn api_keys_and_settings_are_remembered(db: TestDatabase) {
     assert_eq!(tx.key_owner("other").await.unwrap(), None);
 }
 
+async fn concurrent_write_only_transactions_fail_or_succeed_alone(db: TestDatabase) {
+    seed(&db).await;
+    let a = scope("acct_a");
+    let mut tasks = Vec::new();
+    for i in 0..24 {
+        let (store, a) = (db.store.clone(), a.clone());
+        tasks.push(tokio::spawn(async move {
+            // Every seventh transaction reuses an existing id and must fail without taking others with it.
+            let id = if i % 7 == 3 { "t0".to_owned() } else { format!("n{i}") };
+            let mut tx = store.begin_write().await.unwrap();
+            let event = Row { kind: "event", id: format!("evt_{i}"), customer: None, created: 200, data: json!({"id": i}) };
+            // Backends may report the conflict at the insert or at the commit.
+            let outcome = match tx.insert(&a, event).await.and(tx.insert(&a, row(&id, 200, json!({"id": id}))).await) {
+                Ok(()) => tx.commit().await,
+                Err(error) => Err(error),
+            };
+            (i, outcome)
+        }));
+    }
+    for task in tasks {
+        let (i, outcome) = task.await.unwrap();
+        if i % 7 == 3 {
+            assert!(matches!(outcome, Err(StoreError::Conflict)), "transaction {i}: {outcome:?}");
+        } else {
+            assert!(outcome.is_ok(), "transaction {i}: {outcome:?}");
+        }
+    }
+    let mut tx = db.store.begin_read().await.unwrap();
+    let events = tx.list(&a, "event", &ListQuery { limit: 100, ..Default::default() }).await.unwrap();
+    let mut kept: Vec<i64> = events.data.iter().map(|e| e["id"].as_i64().unwrap()).collect();
+    kept.sort();
+    assert_eq!(kept, (0..24).filter(|i| i % 7 != 3).collect::<Vec<_>>(), "a failed transaction leaves no event behind");
+}
+
 macro_rules! conformance {
     ($($case:ident),* $(,)?) => {
         mod sqlite {
@@ -159,4 +205,5 @@ conformance!(
     search_runs_the_query_language,
     idempotency_keys_are_claimed_once_and_remember_the_answer,
     api_keys_and_settings_are_remembered,
+    concurrent_write_only_transactions_fail_or_succeed_alone,
 );

@@ -7,14 +7,17 @@ CREATE TABLE objects (
     id       TEXT    NOT NULL,
     customer TEXT,
     created  BIGINT  NOT NULL,
-    data     JSONB   NOT NULL,
-    UNIQUE (account, livemode, kind, id)
+    data     JSONB   NOT NULL
 );
 CREATE INDEX objects_newest_first ON objects (account, livemode, kind, created DESC, seq DESC);
 CREATE INDEX objects_by_customer ON objects (account, livemode, customer, kind, created DESC, seq DESC)
     WHERE customer IS NOT NULL;
 -- Field filters (email, product, active, lookup_key …) are JSONB containment queries.
 CREATE INDEX objects_fields ON objects USING GIN (data jsonb_path_ops);
+-- Ids are unique per account, mode and kind. Created last, with the id first: before a fresh table has
+-- statistics the planner breaks the cost tie between this index and objects_newest_first in favour of the
+-- later one, and a point lookup must not scan every object of its kind.
+CREATE UNIQUE INDEX objects_by_id ON objects (id, account, livemode, kind);
 
 -- Responses to requests sent with an Idempotency-Key, written in the same transaction as their effects.
 CREATE TABLE idempotency_keys (

@@ -21,7 +21,8 @@ pub struct PostgresStore {
 impl PostgresStore {
     pub async fn connect(url: &str) -> Result<Self> {
         let options = PgConnectOptions::from_str(url)?;
-        let pool = PgPoolOptions::new().max_connections(16).connect_with(options).await?;
+        // No ping before each acquire: it would add a round trip to every transaction.
+        let pool = PgPoolOptions::new().max_connections(16).test_before_acquire(false).connect_with(options).await?;
         Ok(Self { pool })
     }
 }
@@ -29,11 +30,11 @@ impl PostgresStore {
 #[async_trait]
 impl Store for PostgresStore {
     async fn begin_write(&self) -> Result<Box<dyn Tx>> {
-        Ok(Box::new(PostgresTx { tx: self.pool.begin().await? }))
+        Ok(Box::new(PostgresTx::new(self.pool.clone(), true)))
     }
 
     async fn begin_read(&self) -> Result<Box<dyn Tx>> {
-        Ok(Box::new(PostgresTx { tx: self.pool.begin().await? }))
+        Ok(Box::new(PostgresTx::new(self.pool.clone(), false)))
     }
 
     async fn migrate(&self) -> Result<()> {

@@ -1,13 +1,40 @@
 use async_trait::async_trait;
 use portico_core::Scope;
 use serde_json::Value;
-use sqlx::{QueryBuilder, Row as _, Postgres, Transaction};
+use sqlx::pool::PoolConnection;
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder, Row as _, Transaction};
 
 use super::search::push_search;
 use crate::{Claim, FieldFilter, KeyOwner, ListQuery, Page, Result, Row, Scalar, SearchExpr, StoreError, Tx};
 
+/// A PostgreSQL transaction that begins with its first statement, so requests that never touch the database
+/// (or fail validation first) cost no round trip. Read-only transactions run their statements on one pooled
+/// connection without `BEGIN`; each statement sees a consistent snapshot of its own.
 pub(super) struct PostgresTx {
-    pub(super) tx: Transaction<'static, Postgres>,
+    pool: PgPool,
+    write: bool,
+    conn: Option<Conn>,
+}
+
+enum Conn {
+    Tx(Transaction<'static, Postgres>),
+    Plain(PoolConnection<Postgres>),
+}
+
+impl PostgresTx {
+    pub(super) fn new(pool: PgPool, write: bool) -> Self {
+        Self { pool, write, conn: None }
+    }
+
+    async fn conn(&mut self) -> Result<&mut PgConnection> {
+        if self.conn.is_none() {
+            self.conn = Some(if self.write { Conn::Tx(self.pool.begin().await?) } else { Conn::Plain(self.pool.acquire().await?) });
+        }
+        Ok(match self.conn.as_mut().expect("connection opened above") {
+            Conn::Tx(tx) => &mut **tx,
+            Conn::Plain(conn) => &mut **conn,
+        })
+    }
 }
 
 /// A scalar as the JSONB value a document would hold, for containment and comparisons.
@@ -42,7 +69,7 @@ impl PostgresTx {
             .bind(scope.livemode)
             .bind(kind)
             .bind(id)
-            .fetch_optional(&mut *self.tx)
+            .fetch_optional(self.conn().await?)
             .await?
             .map(|row| (row.get(0), row.get(1)))
             .ok_or_else(|| StoreError::CursorNotFound(id.to_owned()))
@@ -51,7 +78,7 @@ impl PostgresTx {
     async fn fetch_page(&mut self, mut qb: QueryBuilder<Postgres>, limit: u32, reverse: bool) -> Result<Page> {
         let order = if reverse { "ASC" } else { "DESC" };
         qb.push(format!(" ORDER BY created {order}, seq {order} LIMIT ")).push_bind(i64::from(limit) + 1);
-        let rows = qb.build().fetch_all(&mut *self.tx).await?;
+        let rows = qb.build().fetch_all(self.conn().await?).await?;
         let has_more = rows.len() > limit as usize;
         let mut data = rows.iter().take(limit as usize).map(|row| Ok(row.get::<Value, _>(0))).collect::<Result<Vec<_>>>()?;
         if reverse {
@@ -69,7 +96,7 @@ impl Tx for PostgresTx {
             .bind(scope.livemode)
             .bind(kind)
             .bind(id)
-            .fetch_optional(&mut *self.tx)
+            .fetch_optional(self.conn().await?)
             .await?;
         row.map(|row| Ok(row.get::<Value, _>(0))).transpose()
     }
@@ -80,7 +107,7 @@ impl Tx for PostgresTx {
             .bind(scope.livemode)
             .bind(kind)
             .bind(id)
-            .fetch_optional(&mut *self.tx)
+            .fetch_optional(self.conn().await?)
             .await?;
         Ok(row.map(|row| row.get::<Value, _>(0)))
     }
@@ -97,7 +124,7 @@ impl Tx for PostgresTx {
         .bind(&row.customer)
         .bind(row.created)
         .bind(&row.data)
-        .execute(&mut *self.tx)
+        .execute(self.conn().await?)
         .await?;
         if result.rows_affected() == 0 { Err(StoreError::Conflict) } else { Ok(()) }
     }
@@ -112,7 +139,7 @@ impl Tx for PostgresTx {
         .bind(scope.livemode)
         .bind(row.kind)
         .bind(&row.id)
-        .execute(&mut *self.tx)
+        .execute(self.conn().await?)
         .await?;
         if result.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
@@ -123,7 +150,7 @@ impl Tx for PostgresTx {
             .bind(scope.livemode)
             .bind(kind)
             .bind(id)
-            .execute(&mut *self.tx)
+            .execute(self.conn().await?)
             .await?;
         Ok(result.rows_affected() > 0)
     }
@@ -184,7 +211,7 @@ impl Tx for PostgresTx {
         .bind(key)
         .bind(fingerprint)
         .bind(now)
-        .execute(&mut *self.tx)
+        .execute(self.conn().await?)
         .await?;
         if inserted.rows_affected() == 1 {
             return Ok(Claim::New);
@@ -193,7 +220,7 @@ impl Tx for PostgresTx {
             .bind(&scope.account)
             .bind(scope.livemode)
             .bind(key)
-            .fetch_one(&mut *self.tx)
+            .fetch_one(self.conn().await?)
             .await?;
         Ok(Claim::Done {
             fingerprint: row.get(0),
@@ -209,20 +236,20 @@ impl Tx for PostgresTx {
             .bind(&scope.account)
             .bind(scope.livemode)
             .bind(key)
-            .execute(&mut *self.tx)
+            .execute(self.conn().await?)
             .await?;
         Ok(())
     }
 
     async fn prune_idempotency_keys(&mut self, before: i64) -> Result<u64> {
-        let result = sqlx::query("DELETE FROM idempotency_keys WHERE created < $1").bind(before).execute(&mut *self.tx).await?;
+        let result = sqlx::query("DELETE FROM idempotency_keys WHERE created < $1").bind(before).execute(self.conn().await?).await?;
         Ok(result.rows_affected())
     }
 
     async fn key_owner(&mut self, key_hash: &str) -> Result<Option<KeyOwner>> {
         let row = sqlx::query("SELECT account, livemode FROM api_keys WHERE key_hash = $1")
             .bind(key_hash)
-            .fetch_optional(&mut *self.tx)
+            .fetch_optional(self.conn().await?)
             .await?;
         Ok(row.map(|row| KeyOwner { account: row.get(0), livemode: row.get(1) }))
     }
@@ -236,13 +263,13 @@ impl Tx for PostgresTx {
         .bind(&owner.account)
         .bind(owner.livemode)
         .bind(now)
-        .execute(&mut *self.tx)
+        .execute(self.conn().await?)
         .await?;
         Ok(())
     }
 
     async fn setting(&mut self, name: &str) -> Result<Option<String>> {
-        let row = sqlx::query("SELECT value FROM settings WHERE name = $1").bind(name).fetch_optional(&mut *self.tx).await?;
+        let row = sqlx::query("SELECT value FROM settings WHERE name = $1").bind(name).fetch_optional(self.conn().await?).await?;
         Ok(row.map(|row| row.get(0)))
     }
 
@@ -250,13 +277,15 @@ impl Tx for PostgresTx {
         sqlx::query("INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value")
             .bind(name)
             .bind(value)
-            .execute(&mut *self.tx)
+            .execute(self.conn().await?)
             .await?;
         Ok(())
     }
 
     async fn commit(self: Box<Self>) -> Result<()> {
-        self.tx.commit().await?;
+        if let Some(Conn::Tx(tx)) = self.conn {
+            tx.commit().await?;
+        }
         Ok(())
     }
 }

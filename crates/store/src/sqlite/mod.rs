@@ -1,6 +1,7 @@
 //! SQLite backend: one file in WAL mode. Writers are serialized through a one-connection pool (SQLite allows
 //! one writer at a time; queueing in the pool avoids `SQLITE_BUSY`), readers use their own pool.
 
+mod group;
 mod search;
 mod tx;
 
@@ -17,6 +18,7 @@ const MIGRATIONS: crate::migrations::Files = &[(1, "objects", include_str!("../.
 
 pub struct SqliteStore {
     writer: SqlitePool,
+    group: group::GroupCommitter,
     readers: SqlitePool,
 }
 
@@ -29,20 +31,24 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
-        let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await?;
-        let readers = SqlitePoolOptions::new().max_connections(4).connect_with(options.read_only(true)).await?;
-        Ok(Self { writer, readers })
+        // No ping before each acquire: it would cost a trip to the worker thread per transaction.
+        let writer =
+            SqlitePoolOptions::new().max_connections(1).test_before_acquire(false).connect_with(options.clone()).await?;
+        let readers =
+            SqlitePoolOptions::new().max_connections(4).test_before_acquire(false).connect_with(options.read_only(true)).await?;
+        let group = group::GroupCommitter::start(writer.clone());
+        Ok(Self { writer, group, readers })
     }
 }
 
 #[async_trait]
 impl Store for SqliteStore {
     async fn begin_write(&self) -> Result<Box<dyn Tx>> {
-        Ok(Box::new(SqliteTx { tx: self.writer.begin_with("BEGIN IMMEDIATE").await? }))
+        Ok(Box::new(SqliteTx::write(self.writer.clone(), self.group.clone())))
     }
 
     async fn begin_read(&self) -> Result<Box<dyn Tx>> {
-        Ok(Box::new(SqliteTx { tx: self.readers.begin().await? }))
+        Ok(Box::new(SqliteTx::read(self.readers.clone())))
     }
 
     async fn migrate(&self) -> Result<()> {

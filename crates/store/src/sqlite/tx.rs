@@ -1,13 +1,43 @@
+//! A SQLite transaction that costs as few trips to SQLite's worker thread as possible, because the single
+//! writer connection is held for as long as a transaction is open:
+//!
+//! - nothing happens until the first statement: the connection is acquired and `BEGIN IMMEDIATE` sent then,
+//!   in the same batch as that statement;
+//! - writes whose result the caller does not need (inserts, event appends, idempotency records) are queued
+//!   and sent with the next read or with `COMMIT`, as one multi-statement batch;
+//! - read-only transactions send no `BEGIN`/`COMMIT` at all: each statement reads its own WAL snapshot.
+//!
+//! A create therefore costs one trip (`BEGIN IMMEDIATE; INSERT …; INSERT …; COMMIT`). A queued insert that
+//! breaks a uniqueness rule fails with [`StoreError::Conflict`] where its batch is sent.
+
 use async_trait::async_trait;
 use portico_core::Scope;
 use serde_json::Value;
-use sqlx::{QueryBuilder, Row as _, Sqlite, Transaction};
+use sqlx::pool::PoolConnection;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{QueryBuilder, Row as _, Sqlite, SqlitePool};
 
+use super::group::GroupCommitter;
 use super::search::push_search;
 use crate::{Claim, FieldFilter, KeyOwner, ListQuery, Page, Result, Row, Scalar, SearchExpr, StoreError, Tx};
 
 pub(super) struct SqliteTx {
-    pub(super) tx: Transaction<'static, Sqlite>,
+    pool: SqlitePool,
+    group: Option<GroupCommitter>,
+    write: bool,
+    conn: Option<PoolConnection<Sqlite>>,
+    /// `BEGIN IMMEDIATE` was sent: the connection is inside a transaction that must end.
+    open: bool,
+    pending: Vec<Write>,
+}
+
+/// A queued write.
+#[derive(Clone)]
+pub(super) enum Write {
+    Insert { scope: Scope, row: Row },
+    FinishKey { scope: Scope, key: String, status: u16, body: String },
+    PutApiKey { key_hash: String, owner: KeyOwner, now: i64 },
+    SetSetting { name: String, value: String },
 }
 
 /// `$."a"."b"`: a JSON path for `json_extract`, quoting each label so any metadata key is safe.
@@ -36,27 +66,87 @@ fn push_scope(qb: &mut QueryBuilder<Sqlite>, scope: &Scope, kind: &str) {
     qb.push(" AND kind = ").push_bind(kind.to_owned());
 }
 
+pub(super) fn push_write(qb: &mut QueryBuilder<Sqlite>, write: Write) {
+    match write {
+        Write::Insert { scope, row } => {
+            qb.push("INSERT INTO objects (account, livemode, kind, id, customer, created, data) VALUES (");
+            qb.push_bind(scope.account).push(", ").push_bind(scope.livemode).push(", ").push_bind(row.kind);
+            qb.push(", ").push_bind(row.id).push(", ").push_bind(row.customer).push(", ").push_bind(row.created);
+            qb.push(", ").push_bind(row.data.to_string()).push("); ");
+        }
+        Write::FinishKey { scope, key, status, body } => {
+            qb.push("UPDATE idempotency_keys SET status = ").push_bind(i64::from(status));
+            qb.push(", body = ").push_bind(body).push(" WHERE account = ").push_bind(scope.account);
+            qb.push(" AND livemode = ").push_bind(scope.livemode).push(" AND key = ").push_bind(key).push("; ");
+        }
+        Write::PutApiKey { key_hash, owner, now } => {
+            qb.push("INSERT INTO api_keys (key_hash, account, livemode, created) VALUES (").push_bind(key_hash);
+            qb.push(", ").push_bind(owner.account).push(", ").push_bind(owner.livemode).push(", ").push_bind(now);
+            qb.push(") ON CONFLICT (key_hash) DO UPDATE SET account = excluded.account, livemode = excluded.livemode; ");
+        }
+        Write::SetSetting { name, value } => {
+            qb.push("INSERT INTO settings (name, value) VALUES (").push_bind(name).push(", ").push_bind(value);
+            qb.push(") ON CONFLICT (name) DO UPDATE SET value = excluded.value; ");
+        }
+    }
+}
+
 fn parse(data: &str) -> Result<Value> {
     Ok(serde_json::from_str(data)?)
 }
 
+/// A uniqueness violation means a conflicting id; everything else is a database failure.
+pub(super) fn classify(error: sqlx::Error) -> StoreError {
+    match &error {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict,
+        _ => StoreError::Database(error),
+    }
+}
+
 impl SqliteTx {
+    pub(super) fn read(pool: SqlitePool) -> Self {
+        Self { pool, group: None, write: false, conn: None, open: false, pending: Vec::new() }
+    }
+
+    pub(super) fn write(pool: SqlitePool, group: GroupCommitter) -> Self {
+        Self { pool, group: Some(group), write: true, conn: None, open: false, pending: Vec::new() }
+    }
+
+    /// Starts a batch: `BEGIN IMMEDIATE` if this is the write transaction's first statement, then every
+    /// queued write. The caller appends its own statement, last.
+    fn batch(&mut self) -> QueryBuilder<Sqlite> {
+        let mut qb = QueryBuilder::new("");
+        if self.write && !self.open {
+            qb.push("BEGIN IMMEDIATE; ");
+            self.open = true;
+        }
+        for write in self.pending.drain(..) {
+            push_write(&mut qb, write);
+        }
+        qb
+    }
+
+    async fn fetch(&mut self, mut qb: QueryBuilder<Sqlite>) -> Result<Vec<SqliteRow>> {
+        if self.conn.is_none() {
+            self.conn = Some(self.pool.acquire().await?);
+        }
+        let conn = self.conn.as_mut().expect("connection acquired above");
+        qb.build().fetch_all(&mut **conn).await.map_err(classify)
+    }
+
     async fn cursor(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<(i64, i64)> {
-        sqlx::query("SELECT created, seq FROM objects WHERE account = ? AND livemode = ? AND kind = ? AND id = ?")
-            .bind(&scope.account)
-            .bind(scope.livemode)
-            .bind(kind)
-            .bind(id)
-            .fetch_optional(&mut *self.tx)
-            .await?
-            .map(|row| (row.get(0), row.get(1)))
-            .ok_or_else(|| StoreError::CursorNotFound(id.to_owned()))
+        let mut qb = self.batch();
+        qb.push("SELECT created, seq FROM objects");
+        push_scope(&mut qb, scope, kind);
+        qb.push(" AND id = ").push_bind(id.to_owned());
+        let rows = self.fetch(qb).await?;
+        rows.first().map(|row| (row.get(0), row.get(1))).ok_or_else(|| StoreError::CursorNotFound(id.to_owned()))
     }
 
     async fn fetch_page(&mut self, mut qb: QueryBuilder<Sqlite>, limit: u32, reverse: bool) -> Result<Page> {
         let order = if reverse { "ASC" } else { "DESC" };
         qb.push(format!(" ORDER BY created {order}, seq {order} LIMIT ")).push_bind(i64::from(limit) + 1);
-        let rows = qb.build().fetch_all(&mut *self.tx).await?;
+        let rows = self.fetch(qb).await?;
         let has_more = rows.len() > limit as usize;
         let mut data = rows.iter().take(limit as usize).map(|row| parse(row.get(0))).collect::<Result<Vec<_>>>()?;
         if reverse {
@@ -66,69 +156,71 @@ impl SqliteTx {
     }
 }
 
+impl Drop for SqliteTx {
+    /// An unfinished write transaction is rolled back before its connection goes back to the pool.
+    fn drop(&mut self) {
+        let Some(mut conn) = self.conn.take() else { return };
+        if !self.open {
+            return;
+        }
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn(async move {
+                    // Fails harmlessly when a failed batch already ended the transaction.
+                    let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+                });
+            }
+            Err(_) => drop(conn.detach()),
+        }
+    }
+}
+
 #[async_trait]
 impl Tx for SqliteTx {
     async fn get(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<Value>> {
-        let row = sqlx::query("SELECT data FROM objects WHERE account = ? AND livemode = ? AND kind = ? AND id = ?")
-            .bind(&scope.account)
-            .bind(scope.livemode)
-            .bind(kind)
-            .bind(id)
-            .fetch_optional(&mut *self.tx)
-            .await?;
-        row.map(|row| parse(row.get(0))).transpose()
+        let mut qb = self.batch();
+        qb.push("SELECT data FROM objects");
+        push_scope(&mut qb, scope, kind);
+        qb.push(" AND id = ").push_bind(id.to_owned());
+        let rows = self.fetch(qb).await?;
+        rows.first().map(|row| parse(row.get(0))).transpose()
     }
 
     async fn get_for_update(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<Value>> {
-        // Write transactions already hold SQLite's single write lock (BEGIN IMMEDIATE).
+        // Write transactions hold SQLite's single write lock from their first statement (BEGIN IMMEDIATE).
         self.get(scope, kind, id).await
     }
 
     async fn insert(&mut self, scope: &Scope, row: Row) -> Result<()> {
-        let result = sqlx::query(
-            "INSERT INTO objects (account, livemode, kind, id, customer, created, data) VALUES (?, ?, ?, ?, ?, ?, ?) \
-             ON CONFLICT (account, livemode, kind, id) DO NOTHING",
-        )
-        .bind(&scope.account)
-        .bind(scope.livemode)
-        .bind(row.kind)
-        .bind(&row.id)
-        .bind(&row.customer)
-        .bind(row.created)
-        .bind(row.data.to_string())
-        .execute(&mut *self.tx)
-        .await?;
-        if result.rows_affected() == 0 { Err(StoreError::Conflict) } else { Ok(()) }
+        self.pending.push(Write::Insert { scope: scope.clone(), row });
+        Ok(())
     }
 
     async fn update(&mut self, scope: &Scope, row: Row) -> Result<()> {
-        let result = sqlx::query(
-            "UPDATE objects SET customer = ?, data = ? WHERE account = ? AND livemode = ? AND kind = ? AND id = ?",
-        )
-        .bind(&row.customer)
-        .bind(row.data.to_string())
-        .bind(&scope.account)
-        .bind(scope.livemode)
-        .bind(row.kind)
-        .bind(&row.id)
-        .execute(&mut *self.tx)
-        .await?;
-        if result.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        let mut qb = self.batch();
+        qb.push("UPDATE objects SET customer = ").push_bind(row.customer).push(", data = ").push_bind(row.data.to_string());
+        push_scope(&mut qb, scope, row.kind);
+        qb.push(" AND id = ").push_bind(row.id).push(" RETURNING seq");
+        if self.fetch(qb).await?.is_empty() { Err(StoreError::NotFound) } else { Ok(()) }
     }
 
     async fn delete(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<bool> {
-        let result = sqlx::query("DELETE FROM objects WHERE account = ? AND livemode = ? AND kind = ? AND id = ?")
-            .bind(&scope.account)
-            .bind(scope.livemode)
-            .bind(kind)
-            .bind(id)
-            .execute(&mut *self.tx)
-            .await?;
-        Ok(result.rows_affected() > 0)
+        let mut qb = self.batch();
+        qb.push("DELETE FROM objects");
+        push_scope(&mut qb, scope, kind);
+        qb.push(" AND id = ").push_bind(id.to_owned()).push(" RETURNING seq");
+        Ok(!self.fetch(qb).await?.is_empty())
     }
 
     async fn list(&mut self, scope: &Scope, kind: &str, query: &ListQuery) -> Result<Page> {
-        let mut qb = QueryBuilder::new("SELECT data FROM objects");
+        let reverse = query.ending_before.is_some() && query.starting_after.is_none();
+        let cursor = match (&query.starting_after, &query.ending_before) {
+            (Some(after), _) => Some(("<", self.cursor(scope, kind, after).await?)),
+            (None, Some(before)) => Some((">", self.cursor(scope, kind, before).await?)),
+            (None, None) => None,
+        };
+        let mut qb = self.batch();
+        qb.push("SELECT data FROM objects");
         push_scope(&mut qb, scope, kind);
         if let Some(customer) = &query.customer {
             qb.push(" AND customer = ").push_bind(customer.clone());
@@ -160,111 +252,98 @@ impl Tx for SqliteTx {
                 }
             }
         }
-        let reverse = query.ending_before.is_some() && query.starting_after.is_none();
-        if let Some(after) = &query.starting_after {
-            let (created, seq) = self.cursor(scope, kind, after).await?;
-            qb.push(" AND (created, seq) < (").push_bind(created).push(", ").push_bind(seq).push(")");
-        } else if let Some(before) = &query.ending_before {
-            let (created, seq) = self.cursor(scope, kind, before).await?;
-            qb.push(" AND (created, seq) > (").push_bind(created).push(", ").push_bind(seq).push(")");
+        if let Some((op, (created, seq))) = cursor {
+            qb.push(format!(" AND (created, seq) {op} (")).push_bind(created).push(", ").push_bind(seq).push(")");
         }
         self.fetch_page(qb, query.limit, reverse).await
     }
 
     async fn search(&mut self, scope: &Scope, kind: &str, expr: &SearchExpr, limit: u32, after: Option<&str>) -> Result<Page> {
-        let mut qb = QueryBuilder::new("SELECT data FROM objects");
+        let cursor = match after {
+            Some(after) => Some(self.cursor(scope, kind, after).await?),
+            None => None,
+        };
+        let mut qb = self.batch();
+        qb.push("SELECT data FROM objects");
         push_scope(&mut qb, scope, kind);
         push_search(&mut qb, expr);
-        if let Some(after) = after {
-            let (created, seq) = self.cursor(scope, kind, after).await?;
+        if let Some((created, seq)) = cursor {
             qb.push(" AND (created, seq) < (").push_bind(created).push(", ").push_bind(seq).push(")");
         }
         self.fetch_page(qb, limit, false).await
     }
 
     async fn claim_idempotency_key(&mut self, scope: &Scope, key: &str, fingerprint: &str, now: i64) -> Result<Claim> {
-        let inserted = sqlx::query(
-            "INSERT INTO idempotency_keys (account, livemode, key, fingerprint, created) VALUES (?, ?, ?, ?, ?) \
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(&scope.account)
-        .bind(scope.livemode)
-        .bind(key)
-        .bind(fingerprint)
-        .bind(now)
-        .execute(&mut *self.tx)
-        .await?;
-        if inserted.rows_affected() == 1 {
+        // The claim and the look-up of an earlier claim go in one batch; `changes()` tells which happened.
+        let mut qb = self.batch();
+        qb.push("INSERT INTO idempotency_keys (account, livemode, key, fingerprint, created) VALUES (");
+        qb.push_bind(scope.account.clone()).push(", ").push_bind(scope.livemode).push(", ").push_bind(key.to_owned());
+        qb.push(", ").push_bind(fingerprint.to_owned()).push(", ").push_bind(now).push(") ON CONFLICT DO NOTHING; ");
+        qb.push("SELECT changes(), fingerprint, status, body FROM idempotency_keys WHERE account = ");
+        qb.push_bind(scope.account.clone()).push(" AND livemode = ").push_bind(scope.livemode);
+        qb.push(" AND key = ").push_bind(key.to_owned());
+        let rows = self.fetch(qb).await?;
+        let row = rows.first().ok_or(StoreError::NotFound)?;
+        if row.get::<i64, _>(0) == 1 {
             return Ok(Claim::New);
         }
-        let row = sqlx::query("SELECT fingerprint, status, body FROM idempotency_keys WHERE account = ? AND livemode = ? AND key = ?")
-            .bind(&scope.account)
-            .bind(scope.livemode)
-            .bind(key)
-            .fetch_one(&mut *self.tx)
-            .await?;
         Ok(Claim::Done {
-            fingerprint: row.get(0),
-            status: row.get::<Option<i64>, _>(1).unwrap_or(500) as u16,
-            body: row.get::<Option<String>, _>(2).unwrap_or_default(),
+            fingerprint: row.get(1),
+            status: row.get::<Option<i64>, _>(2).unwrap_or(500) as u16,
+            body: row.get::<Option<String>, _>(3).unwrap_or_default(),
         })
     }
 
     async fn finish_idempotency_key(&mut self, scope: &Scope, key: &str, status: u16, body: &str) -> Result<()> {
-        sqlx::query("UPDATE idempotency_keys SET status = ?, body = ? WHERE account = ? AND livemode = ? AND key = ?")
-            .bind(i64::from(status))
-            .bind(body)
-            .bind(&scope.account)
-            .bind(scope.livemode)
-            .bind(key)
-            .execute(&mut *self.tx)
-            .await?;
+        self.pending.push(Write::FinishKey { scope: scope.clone(), key: key.to_owned(), status, body: body.to_owned() });
         Ok(())
     }
 
     async fn prune_idempotency_keys(&mut self, before: i64) -> Result<u64> {
-        let result = sqlx::query("DELETE FROM idempotency_keys WHERE created < ?").bind(before).execute(&mut *self.tx).await?;
-        Ok(result.rows_affected())
+        let mut qb = self.batch();
+        qb.push("DELETE FROM idempotency_keys WHERE created < ").push_bind(before).push("; SELECT changes()");
+        let rows = self.fetch(qb).await?;
+        Ok(rows.first().map(|row| row.get::<i64, _>(0)).unwrap_or(0) as u64)
     }
 
     async fn key_owner(&mut self, key_hash: &str) -> Result<Option<KeyOwner>> {
-        let row = sqlx::query("SELECT account, livemode FROM api_keys WHERE key_hash = ?")
-            .bind(key_hash)
-            .fetch_optional(&mut *self.tx)
-            .await?;
-        Ok(row.map(|row| KeyOwner { account: row.get(0), livemode: row.get(1) }))
+        let mut qb = self.batch();
+        qb.push("SELECT account, livemode FROM api_keys WHERE key_hash = ").push_bind(key_hash.to_owned());
+        let rows = self.fetch(qb).await?;
+        Ok(rows.first().map(|row| KeyOwner { account: row.get(0), livemode: row.get(1) }))
     }
 
     async fn put_api_key(&mut self, key_hash: &str, owner: &KeyOwner, now: i64) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO api_keys (key_hash, account, livemode, created) VALUES (?, ?, ?, ?) \
-             ON CONFLICT (key_hash) DO UPDATE SET account = excluded.account, livemode = excluded.livemode",
-        )
-        .bind(key_hash)
-        .bind(&owner.account)
-        .bind(owner.livemode)
-        .bind(now)
-        .execute(&mut *self.tx)
-        .await?;
+        self.pending.push(Write::PutApiKey { key_hash: key_hash.to_owned(), owner: owner.clone(), now });
         Ok(())
     }
 
     async fn setting(&mut self, name: &str) -> Result<Option<String>> {
-        let row = sqlx::query("SELECT value FROM settings WHERE name = ?").bind(name).fetch_optional(&mut *self.tx).await?;
-        Ok(row.map(|row| row.get(0)))
+        let mut qb = self.batch();
+        qb.push("SELECT value FROM settings WHERE name = ").push_bind(name.to_owned());
+        let rows = self.fetch(qb).await?;
+        Ok(rows.first().map(|row| row.get(0)))
     }
 
     async fn set_setting(&mut self, name: &str, value: &str) -> Result<()> {
-        sqlx::query("INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value")
-            .bind(name)
-            .bind(value)
-            .execute(&mut *self.tx)
-            .await?;
+        self.pending.push(Write::SetSetting { name: name.to_owned(), value: value.to_owned() });
         Ok(())
     }
 
-    async fn commit(self: Box<Self>) -> Result<()> {
-        self.tx.commit().await?;
+    async fn commit(mut self: Box<Self>) -> Result<()> {
+        if !self.open && self.pending.is_empty() {
+            return Ok(());
+        }
+        // A transaction that only wrote has nothing to keep consistent with: it joins a group commit.
+        if !self.open
+            && let Some(group) = self.group.clone()
+        {
+            return group.commit(std::mem::take(&mut self.pending)).await;
+        }
+        let mut qb = self.batch();
+        qb.push("COMMIT");
+        self.fetch(qb).await?;
+        self.open = false;
         Ok(())
     }
 }
