@@ -12,7 +12,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use portico_core::objects::event::API_VERSION;
 use portico_core::{Scope, Timestamp, ids};
-use portico_store::{Claim, KeyOwner, Tx};
+use portico_store::{Claim, KeyOwner, StoreError, Tx};
 use sha2::{Digest, Sha256};
 use tokio::sync::{Mutex, MutexGuard};
 
@@ -210,7 +210,20 @@ async fn run(state: AppState, request: Request, next: Next, request_id: &str, ke
         if let Some(key) = &key {
             tx.finish_idempotency_key(&scope, key, status.as_u16(), &String::from_utf8_lossy(&body)).await?;
         }
-        tx.commit().await?;
+        match tx.commit().await {
+            Ok(()) => {}
+            // A concurrent request with the same key committed first: ours is undone, theirs is the answer.
+            Err(StoreError::Conflict) if key.is_some() => {
+                let key = key.as_deref().unwrap_or_default();
+                // A write transaction, dropped unused: on PostgreSQL a claim inserts, and must not stick.
+                let mut tx = state.store.begin_write().await?;
+                return match tx.claim_idempotency_key(&scope, key, &fingerprint, now).await? {
+                    Claim::Done { fingerprint: stored, status, body } => replay(key, &fingerprint, &stored, status, body),
+                    Claim::New => Err(ApiError::internal("idempotency key conflict without a stored answer")),
+                };
+            }
+            Err(error) => return Err(error.into()),
+        }
     } else {
         drop(tx);
         if let Some(key) = &key {
@@ -240,7 +253,11 @@ async fn remember_failure(
     let mut tx = state.store.begin_write().await?;
     if tx.claim_idempotency_key(scope, key, fingerprint, now).await? == Claim::New {
         tx.finish_idempotency_key(scope, key, status.as_u16(), &String::from_utf8_lossy(body)).await?;
-        tx.commit().await?;
+        match tx.commit().await {
+            // A concurrent request with the same key answered first; its answer stands.
+            Ok(()) | Err(StoreError::Conflict) => {}
+            Err(error) => return Err(error.into()),
+        }
     }
     Ok(())
 }

@@ -79,7 +79,9 @@ pub trait Tx: Send {
     async fn search(&mut self, scope: &Scope, kind: &str, expr: &SearchExpr, limit: u32, after: Option<&str>)
     -> Result<Page>;
 
-    /// Claims an idempotency key for this transaction, waiting for a concurrent holder to finish first.
+    /// Claims an idempotency key for this transaction. A concurrent request with the same key either makes this
+    /// wait until it finishes (PostgreSQL) or makes this transaction's commit fail with
+    /// [`StoreError::Conflict`] if it commits first (SQLite); either way one request's effects are kept.
     async fn claim_idempotency_key(&mut self, scope: &Scope, key: &str, fingerprint: &str, now: i64)
     -> Result<Claim>;
     /// Records the response for a key claimed in this transaction.

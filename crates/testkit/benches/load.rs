@@ -2,7 +2,8 @@
 //!
 //! Spawns the real server in-process on 127.0.0.1 (SQLite, then PostgreSQL when `PORTICO_TEST_POSTGRES_URL` is
 //! set) and drives it with concurrent keep-alive clients for a fixed time per scenario, printing requests, req/s
-//! and p50/p99 latency for create, retrieve and list customers (limit 10). Two hello-world baselines run in the
+//! and p50/p99 latency for create customer (without and with an `Idempotency-Key`, which the official SDKs send
+//! on every POST), retrieve customer and list customers (limit 10). Two hello-world baselines run in the
 //! same process and the same way: a bare axum handler, and a handler behind Portico's own /v1 middleware
 //! (authentication, the request's transaction, request-id headers); the ratios compare create customer to both.
 //!
@@ -39,15 +40,18 @@ enum Scenario {
     HelloAxum,
     HelloApi,
     CreateCustomer,
+    /// As the official SDKs send every POST: with a fresh `Idempotency-Key`.
+    CreateCustomerIdempotent,
     RetrieveCustomer,
     ListCustomers,
 }
 
 impl Scenario {
-    const ALL: [Scenario; 5] = [
+    const ALL: [Scenario; 6] = [
         Scenario::HelloAxum,
         Scenario::HelloApi,
         Scenario::CreateCustomer,
+        Scenario::CreateCustomerIdempotent,
         Scenario::RetrieveCustomer,
         Scenario::ListCustomers,
     ];
@@ -57,6 +61,7 @@ impl Scenario {
             Scenario::HelloAxum => "hello world (bare axum)",
             Scenario::HelloApi => "hello world (/v1 middleware)",
             Scenario::CreateCustomer => "create customer",
+            Scenario::CreateCustomerIdempotent => "create customer + idem. key",
             Scenario::RetrieveCustomer => "retrieve customer",
             Scenario::ListCustomers => "list customers (limit 10)",
         }
@@ -236,6 +241,7 @@ async fn drive(target: &mut Target, scenario: Scenario, config: &Config) -> Figu
             let mut latencies_us: Vec<u32> = Vec::new();
             let (mut failures, mut created) = (0usize, Vec::new());
             let mut next_customer = worker;
+            let mut serial = 0u64;
             loop {
                 let sent = Instant::now();
                 if sent >= stop_at {
@@ -253,6 +259,14 @@ async fn drive(target: &mut Target, scenario: Scenario, config: &Config) -> Figu
                         .bearer_auth(&key)
                         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                         .body("email=load%40example.com&name=Load%20Test&metadata[source]=bench"),
+                    Scenario::CreateCustomerIdempotent => {
+                        serial += 1;
+                        http.post(format!("{base}/v1/customers"))
+                            .bearer_auth(&key)
+                            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                            .header("idempotency-key", format!("bench-{worker}-{serial}"))
+                            .body("email=load%40example.com&name=Load%20Test&metadata[source]=bench")
+                    }
                     Scenario::RetrieveCustomer => {
                         next_customer += connections;
                         let id =
@@ -272,7 +286,7 @@ async fn drive(target: &mut Target, scenario: Scenario, config: &Config) -> Figu
                     Err(_) => None,
                 };
                 let latency = sent.elapsed();
-                if scenario == Scenario::CreateCustomer
+                if matches!(scenario, Scenario::CreateCustomer | Scenario::CreateCustomerIdempotent)
                     && let Some(body) = &outcome
                     && let Ok(value) = serde_json::from_slice::<serde_json::Value>(body)
                     && let Some(id) = value["id"].as_str()

@@ -7,13 +7,73 @@ use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder, Row as _, Transaction};
 use super::search::push_search;
 use crate::{Claim, FieldFilter, KeyOwner, ListQuery, Page, Result, Row, Scalar, SearchExpr, StoreError, Tx};
 
-/// A PostgreSQL transaction that begins with its first statement, so requests that never touch the database
-/// (or fail validation first) cost no round trip. Read-only transactions run their statements on one pooled
-/// connection without `BEGIN`; each statement sees a consistent snapshot of its own.
+/// A PostgreSQL transaction that costs as few round trips as possible:
+///
+/// - it begins with its first statement, so requests that never touch the database cost nothing;
+/// - inserts are queued and sent as one statement with the next read or at commit; a transaction that only
+///   inserts (a create: the object, its event, its idempotency record) sends that one statement in autocommit
+///   mode, which PostgreSQL applies atomically, and needs no `BEGIN`/`COMMIT` at all;
+/// - read-only transactions run their statements on one pooled connection without `BEGIN`; each statement
+///   sees a consistent snapshot of its own.
+///
+/// A queued insert that breaks a uniqueness rule fails with [`StoreError::Conflict`] where it is sent.
 pub(super) struct PostgresTx {
     pool: PgPool,
     write: bool,
     conn: Option<Conn>,
+    pending: Vec<(Scope, Row)>,
+    pending_key: Option<KeyRecord>,
+    /// The idempotency key this transaction claimed: `(key, fingerprint, claimed at)`.
+    claimed: Option<(String, String, i64)>,
+}
+
+/// An idempotency key with its answer, inserted with the transaction's other writes. Plain `INSERT`: if a
+/// concurrent request with the same key committed first, this fails with a conflict (after waiting for it).
+struct KeyRecord {
+    scope: Scope,
+    key: String,
+    fingerprint: String,
+    status: u16,
+    body: String,
+    created: i64,
+}
+
+/// A uniqueness violation means a conflicting id or idempotency key; everything else is a database failure.
+fn classify(error: sqlx::Error) -> StoreError {
+    match &error {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict,
+        _ => StoreError::Database(error),
+    }
+}
+
+/// One statement for all queued inserts: a multi-row `INSERT`, inside a data-modifying CTE with the
+/// idempotency record when there is one. `None` when nothing is queued.
+fn insert_statement(objects: Vec<(Scope, Row)>, key: Option<KeyRecord>) -> Option<QueryBuilder<Postgres>> {
+    if objects.is_empty() && key.is_none() {
+        return None;
+    }
+    let mut qb = QueryBuilder::new("");
+    let in_cte = key.is_some() && !objects.is_empty();
+    if in_cte {
+        qb.push("WITH objects_written AS (");
+    }
+    if !objects.is_empty() {
+        qb.push("INSERT INTO objects (account, livemode, kind, id, customer, created, data) ");
+        qb.push_values(objects, |mut values, (scope, row)| {
+            values.push_bind(scope.account).push_bind(scope.livemode).push_bind(row.kind).push_bind(row.id);
+            values.push_bind(row.customer).push_bind(row.created).push_bind(row.data);
+        });
+    }
+    if let Some(key) = key {
+        if in_cte {
+            qb.push(") ");
+        }
+        qb.push("INSERT INTO idempotency_keys (account, livemode, key, fingerprint, status, body, created) VALUES (");
+        qb.push_bind(key.scope.account).push(", ").push_bind(key.scope.livemode).push(", ").push_bind(key.key);
+        qb.push(", ").push_bind(key.fingerprint).push(", ").push_bind(i32::from(key.status)).push(", ");
+        qb.push_bind(key.body).push(", ").push_bind(key.created).push(")");
+    }
+    Some(qb)
 }
 
 enum Conn {
@@ -23,17 +83,26 @@ enum Conn {
 
 impl PostgresTx {
     pub(super) fn new(pool: PgPool, write: bool) -> Self {
-        Self { pool, write, conn: None }
+        Self { pool, write, conn: None, pending: Vec::new(), pending_key: None, claimed: None }
     }
 
+    fn raw(&mut self) -> &mut PgConnection {
+        match self.conn.as_mut().expect("connection opened before use") {
+            Conn::Tx(tx) => &mut **tx,
+            Conn::Plain(conn) => &mut **conn,
+        }
+    }
+
+    /// The connection for the next statement: the transaction is begun if needed, and queued inserts are
+    /// sent first so the statement sees them.
     async fn conn(&mut self) -> Result<&mut PgConnection> {
         if self.conn.is_none() {
             self.conn = Some(if self.write { Conn::Tx(self.pool.begin().await?) } else { Conn::Plain(self.pool.acquire().await?) });
         }
-        Ok(match self.conn.as_mut().expect("connection opened above") {
-            Conn::Tx(tx) => &mut **tx,
-            Conn::Plain(conn) => &mut **conn,
-        })
+        if let Some(mut statement) = insert_statement(std::mem::take(&mut self.pending), self.pending_key.take()) {
+            statement.build().execute(self.raw()).await.map_err(classify)?;
+        }
+        Ok(self.raw())
     }
 }
 
@@ -113,20 +182,8 @@ impl Tx for PostgresTx {
     }
 
     async fn insert(&mut self, scope: &Scope, row: Row) -> Result<()> {
-        let result = sqlx::query(
-            "INSERT INTO objects (account, livemode, kind, id, customer, created, data) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-             ON CONFLICT (account, livemode, kind, id) DO NOTHING",
-        )
-        .bind(&scope.account)
-        .bind(scope.livemode)
-        .bind(row.kind)
-        .bind(&row.id)
-        .bind(&row.customer)
-        .bind(row.created)
-        .bind(&row.data)
-        .execute(self.conn().await?)
-        .await?;
-        if result.rows_affected() == 0 { Err(StoreError::Conflict) } else { Ok(()) }
+        self.pending.push((scope.clone(), row));
+        Ok(())
     }
 
     async fn update(&mut self, scope: &Scope, row: Row) -> Result<()> {
@@ -201,43 +258,31 @@ impl Tx for PostgresTx {
         self.fetch_page(qb, limit, false).await
     }
 
+    /// Looks the key up without beginning the transaction (so a create can still go out as one statement); the
+    /// key is inserted with the answer. Two concurrent requests with one key may both run: the second insert of
+    /// the key waits for the first transaction, then fails with a conflict, undoing the second request.
     async fn claim_idempotency_key(&mut self, scope: &Scope, key: &str, fingerprint: &str, now: i64) -> Result<Claim> {
-        let inserted = sqlx::query(
-            "INSERT INTO idempotency_keys (account, livemode, key, fingerprint, created) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(&scope.account)
-        .bind(scope.livemode)
-        .bind(key)
-        .bind(fingerprint)
-        .bind(now)
-        .execute(self.conn().await?)
-        .await?;
-        if inserted.rows_affected() == 1 {
-            return Ok(Claim::New);
-        }
-        let row = sqlx::query("SELECT fingerprint, status, body FROM idempotency_keys WHERE account = $1 AND livemode = $2 AND key = $3")
+        let query = sqlx::query("SELECT fingerprint, status, body FROM idempotency_keys WHERE account = $1 AND livemode = $2 AND key = $3")
             .bind(&scope.account)
             .bind(scope.livemode)
-            .bind(key)
-            .fetch_one(self.conn().await?)
-            .await?;
-        Ok(Claim::Done {
-            fingerprint: row.get(0),
-            status: row.get::<Option<i32>, _>(1).unwrap_or(500) as u16,
-            body: row.get::<Option<String>, _>(2).unwrap_or_default(),
-        })
+            .bind(key);
+        let row = if self.conn.is_some() { query.fetch_optional(self.conn().await?).await? } else { query.fetch_optional(&self.pool).await? };
+        if let Some(row) = row {
+            return Ok(Claim::Done {
+                fingerprint: row.get(0),
+                status: row.get::<Option<i32>, _>(1).unwrap_or(500) as u16,
+                body: row.get::<Option<String>, _>(2).unwrap_or_default(),
+            });
+        }
+        self.claimed = Some((key.to_owned(), fingerprint.to_owned(), now));
+        Ok(Claim::New)
     }
 
     async fn finish_idempotency_key(&mut self, scope: &Scope, key: &str, status: u16, body: &str) -> Result<()> {
-        sqlx::query("UPDATE idempotency_keys SET status = $1, body = $2 WHERE account = $3 AND livemode = $4 AND key = $5")
-            .bind(i32::from(status))
-            .bind(body)
-            .bind(&scope.account)
-            .bind(scope.livemode)
-            .bind(key)
-            .execute(self.conn().await?)
-            .await?;
+        let Some((key, fingerprint, created)) = self.claimed.take().filter(|(claimed, _, _)| claimed == key) else {
+            return Err(StoreError::Config(format!("idempotency key {key} was not claimed in this transaction")));
+        };
+        self.pending_key = Some(KeyRecord { scope: scope.clone(), key, fingerprint, status, body: body.to_owned(), created });
         Ok(())
     }
 
@@ -282,9 +327,22 @@ impl Tx for PostgresTx {
         Ok(())
     }
 
-    async fn commit(self: Box<Self>) -> Result<()> {
-        if let Some(Conn::Tx(tx)) = self.conn {
-            tx.commit().await?;
+    async fn commit(mut self: Box<Self>) -> Result<()> {
+        let statement = insert_statement(std::mem::take(&mut self.pending), self.pending_key.take());
+        match self.conn.take() {
+            // Only inserts: one statement in autocommit mode is atomic on its own.
+            None => {
+                if let Some(mut statement) = statement {
+                    statement.build().execute(&self.pool).await.map_err(classify)?;
+                }
+            }
+            Some(Conn::Tx(mut tx)) => {
+                if let Some(mut statement) = statement {
+                    statement.build().execute(&mut *tx).await.map_err(classify)?;
+                }
+                tx.commit().await?;
+            }
+            Some(Conn::Plain(_)) => {}
         }
         Ok(())
     }

@@ -44,7 +44,7 @@ impl SqliteStore {
 #[async_trait]
 impl Store for SqliteStore {
     async fn begin_write(&self) -> Result<Box<dyn Tx>> {
-        Ok(Box::new(SqliteTx::write(self.writer.clone(), self.group.clone())))
+        Ok(Box::new(SqliteTx::write(self.writer.clone(), self.readers.clone(), self.group.clone())))
     }
 
     async fn begin_read(&self) -> Result<Box<dyn Tx>> {

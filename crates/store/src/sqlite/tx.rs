@@ -23,7 +23,11 @@ use crate::{Claim, FieldFilter, KeyOwner, ListQuery, Page, Result, Row, Scalar, 
 
 pub(super) struct SqliteTx {
     pool: SqlitePool,
+    /// Where a write transaction looks up idempotency keys before it holds the writer.
+    readers: Option<SqlitePool>,
     group: Option<GroupCommitter>,
+    /// The idempotency key this transaction claimed: `(key, fingerprint, claimed at)`.
+    claimed: Option<(String, String, i64)>,
     write: bool,
     conn: Option<PoolConnection<Sqlite>>,
     /// `BEGIN IMMEDIATE` was sent: the connection is inside a transaction that must end.
@@ -35,7 +39,9 @@ pub(super) struct SqliteTx {
 #[derive(Clone)]
 pub(super) enum Write {
     Insert { scope: Scope, row: Row },
-    FinishKey { scope: Scope, key: String, status: u16, body: String },
+    /// An idempotency key with the answer it produced. Plain `INSERT`: if a concurrent request with the same
+    /// key committed first, this fails with a conflict and takes the whole transaction with it.
+    InsertKey { scope: Scope, key: String, fingerprint: String, status: u16, body: String, created: i64 },
     PutApiKey { key_hash: String, owner: KeyOwner, now: i64 },
     SetSetting { name: String, value: String },
 }
@@ -74,10 +80,11 @@ pub(super) fn push_write(qb: &mut QueryBuilder<Sqlite>, write: Write) {
             qb.push(", ").push_bind(row.id).push(", ").push_bind(row.customer).push(", ").push_bind(row.created);
             qb.push(", ").push_bind(row.data.to_string()).push("); ");
         }
-        Write::FinishKey { scope, key, status, body } => {
-            qb.push("UPDATE idempotency_keys SET status = ").push_bind(i64::from(status));
-            qb.push(", body = ").push_bind(body).push(" WHERE account = ").push_bind(scope.account);
-            qb.push(" AND livemode = ").push_bind(scope.livemode).push(" AND key = ").push_bind(key).push("; ");
+        Write::InsertKey { scope, key, fingerprint, status, body, created } => {
+            qb.push("INSERT INTO idempotency_keys (account, livemode, key, fingerprint, status, body, created) VALUES (");
+            qb.push_bind(scope.account).push(", ").push_bind(scope.livemode).push(", ").push_bind(key).push(", ");
+            qb.push_bind(fingerprint).push(", ").push_bind(i64::from(status)).push(", ").push_bind(body).push(", ");
+            qb.push_bind(created).push("); ");
         }
         Write::PutApiKey { key_hash, owner, now } => {
             qb.push("INSERT INTO api_keys (key_hash, account, livemode, created) VALUES (").push_bind(key_hash);
@@ -105,11 +112,20 @@ pub(super) fn classify(error: sqlx::Error) -> StoreError {
 
 impl SqliteTx {
     pub(super) fn read(pool: SqlitePool) -> Self {
-        Self { pool, group: None, write: false, conn: None, open: false, pending: Vec::new() }
+        Self { pool, readers: None, group: None, claimed: None, write: false, conn: None, open: false, pending: Vec::new() }
     }
 
-    pub(super) fn write(pool: SqlitePool, group: GroupCommitter) -> Self {
-        Self { pool, group: Some(group), write: true, conn: None, open: false, pending: Vec::new() }
+    pub(super) fn write(pool: SqlitePool, readers: SqlitePool, group: GroupCommitter) -> Self {
+        Self {
+            pool,
+            readers: Some(readers),
+            group: Some(group),
+            claimed: None,
+            write: true,
+            conn: None,
+            open: false,
+            pending: Vec::new(),
+        }
     }
 
     /// Starts a batch: `BEGIN IMMEDIATE` if this is the write transaction's first statement, then every
@@ -273,29 +289,44 @@ impl Tx for SqliteTx {
         self.fetch_page(qb, limit, false).await
     }
 
+    /// Looks the key up without taking the writer (so the request can still join a group commit); the key is
+    /// written with the answer at the end. Two concurrent requests with one key may both run, but only the
+    /// first to commit keeps its effects: the other's commit fails with a conflict and it replays the first.
     async fn claim_idempotency_key(&mut self, scope: &Scope, key: &str, fingerprint: &str, now: i64) -> Result<Claim> {
-        // The claim and the look-up of an earlier claim go in one batch; `changes()` tells which happened.
-        let mut qb = self.batch();
-        qb.push("INSERT INTO idempotency_keys (account, livemode, key, fingerprint, created) VALUES (");
-        qb.push_bind(scope.account.clone()).push(", ").push_bind(scope.livemode).push(", ").push_bind(key.to_owned());
-        qb.push(", ").push_bind(fingerprint.to_owned()).push(", ").push_bind(now).push(") ON CONFLICT DO NOTHING; ");
-        qb.push("SELECT changes(), fingerprint, status, body FROM idempotency_keys WHERE account = ");
+        let mut qb = if self.open { self.batch() } else { QueryBuilder::new("") };
+        qb.push("SELECT fingerprint, status, body FROM idempotency_keys WHERE account = ");
         qb.push_bind(scope.account.clone()).push(" AND livemode = ").push_bind(scope.livemode);
         qb.push(" AND key = ").push_bind(key.to_owned());
-        let rows = self.fetch(qb).await?;
-        let row = rows.first().ok_or(StoreError::NotFound)?;
-        if row.get::<i64, _>(0) == 1 {
-            return Ok(Claim::New);
+        let rows = match (&self.readers, self.open) {
+            (Some(readers), false) => {
+                let mut reader = readers.acquire().await?;
+                qb.build().fetch_all(&mut *reader).await.map_err(classify)?
+            }
+            _ => self.fetch(qb).await?,
+        };
+        if let Some(row) = rows.first() {
+            return Ok(Claim::Done {
+                fingerprint: row.get(0),
+                status: row.get::<Option<i64>, _>(1).unwrap_or(500) as u16,
+                body: row.get::<Option<String>, _>(2).unwrap_or_default(),
+            });
         }
-        Ok(Claim::Done {
-            fingerprint: row.get(1),
-            status: row.get::<Option<i64>, _>(2).unwrap_or(500) as u16,
-            body: row.get::<Option<String>, _>(3).unwrap_or_default(),
-        })
+        self.claimed = Some((key.to_owned(), fingerprint.to_owned(), now));
+        Ok(Claim::New)
     }
 
     async fn finish_idempotency_key(&mut self, scope: &Scope, key: &str, status: u16, body: &str) -> Result<()> {
-        self.pending.push(Write::FinishKey { scope: scope.clone(), key: key.to_owned(), status, body: body.to_owned() });
+        let Some((claimed, fingerprint, created)) = self.claimed.take().filter(|(claimed, _, _)| claimed == key) else {
+            return Err(StoreError::Config(format!("idempotency key {key} was not claimed in this transaction")));
+        };
+        self.pending.push(Write::InsertKey {
+            scope: scope.clone(),
+            key: claimed,
+            fingerprint,
+            status,
+            body: body.to_owned(),
+            created,
+        });
         Ok(())
     }
 
