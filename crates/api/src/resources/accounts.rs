@@ -3,7 +3,8 @@
 
 use axum::extract::Path;
 use portico_core::objects::account::{Account, AccountCreate, AccountUpdate};
-use portico_core::objects::{Deleted, Object};
+use portico_core::objects::{Deleted, Event, Object};
+use serde_json::json;
 use portico_store::TxExt;
 
 use crate::context::Ctx;
@@ -24,7 +25,8 @@ pub async fn create(ctx: Ctx, Params { params, expand }: Params<AccountCreate>) 
     let account = Account::create(params, ctx.now())?;
     let mut tx = ctx.tx().await;
     tx.create(ctx.scope(), &account).await?;
-    respond::emit(&ctx, &mut **tx, "account.created", &account, None).await?;
+    // Stripe has no `account.created` event; a new connected account is announced with `account.updated`.
+    respond::emit(&ctx, &mut **tx, "account.updated", &account, None).await?;
     respond::object(&ctx, &mut **tx, &account, &expand).await
 }
 
@@ -69,7 +71,22 @@ pub async fn delete(ctx: Ctx, Path(id): Path<String>, _: Params<NoParams>) -> Ap
     let mut tx = ctx.tx().await;
     let account = tx.load_for_update::<Account>(ctx.scope(), &id).await?.ok_or_else(|| ApiError::no_such("account", &id, "account"))?;
     tx.remove(ctx.scope(), &account).await?;
-    respond::emit(&ctx, &mut **tx, "account.application.deauthorized", &account, None).await?;
+    // The event names the connected account and carries the platform's application, as Stripe's does.
+    let application = json!({
+        "id": format!("ca_{}", ctx.scope().account.trim_start_matches("acct_")),
+        "object": "application",
+        "name": null,
+    });
+    let event = Event::new(
+        "account.application.deauthorized",
+        application,
+        None,
+        ctx.scope().livemode,
+        Some(account.id.clone()),
+        ctx.request(),
+        ctx.now(),
+    );
+    tx.create(ctx.scope(), &event).await?;
     Ok(respond::json_response(&serde_json::to_value(Deleted::of(&account)).map_err(ApiError::internal)?))
 }
 
