@@ -63,7 +63,11 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<KeyOw
 }
 
 /// The connected account `Stripe-Account` names, after checking the key's account controls it.
-pub async fn connected_account(tx: &mut dyn Tx, owner: &KeyOwner, headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+pub async fn connected_account(
+    tx: &mut dyn Tx,
+    owner: &KeyOwner,
+    headers: &HeaderMap,
+) -> Result<Option<String>, ApiError> {
     let Some(requested) = headers.get("stripe-account").and_then(|v| v.to_str().ok()).map(str::trim) else {
         return Ok(None);
     };

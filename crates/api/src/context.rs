@@ -84,7 +84,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<Ctx>().cloned().ok_or_else(|| ApiError::internal("Ctx extractor used outside the API middleware"))
+        parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or_else(|| ApiError::internal("Ctx extractor used outside the API middleware"))
     }
 }
 
@@ -118,10 +122,12 @@ pub async fn api_layer(State(state): State<AppState>, request: Request, next: Ne
         .map(str::to_owned)
         .unwrap_or_else(|| API_VERSION.to_owned());
     let idempotency_key = request.headers().get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let outcome = match valid_version(&version) {
-        true => run(state, request, next, &request_id, idempotency_key.clone()).await,
-        false => Err(ApiError::invalid_request(format!("Invalid Stripe API version: {version}")).with_param("Stripe-Version")),
-    };
+    let outcome =
+        match valid_version(&version) {
+            true => run(state, request, next, &request_id, idempotency_key.clone()).await,
+            false => Err(ApiError::invalid_request(format!("Invalid Stripe API version: {version}"))
+                .with_param("Stripe-Version")),
+        };
     let mut response = match outcome {
         Ok(response) => response,
         Err(error) => error.into_response(),
@@ -160,7 +166,13 @@ fn set_header(headers: &mut HeaderMap, name: &'static str, value: &str) {
     }
 }
 
-async fn run(state: AppState, request: Request, next: Next, request_id: &str, key: Option<String>) -> Result<Response, ApiError> {
+async fn run(
+    state: AppState,
+    request: Request,
+    next: Next,
+    request_id: &str,
+    key: Option<String>,
+) -> Result<Response, ApiError> {
     let owner = auth::authenticate(&state, request.headers()).await?;
     let (parts, body) = request.into_parts();
     let body = to_bytes(body, MAX_BODY_BYTES)
@@ -169,7 +181,8 @@ async fn run(state: AppState, request: Request, next: Next, request_id: &str, ke
     let writes = parts.method != Method::GET && parts.method != Method::HEAD;
     let mut tx = if writes { state.store.begin_write().await? } else { state.store.begin_read().await? };
     let connected_account = auth::connected_account(&mut *tx, &owner, &parts.headers).await?;
-    let scope = Scope { account: connected_account.clone().unwrap_or_else(|| owner.account.clone()), livemode: owner.livemode };
+    let scope =
+        Scope { account: connected_account.clone().unwrap_or_else(|| owner.account.clone()), livemode: owner.livemode };
     let now = unix_now();
 
     // Keys only matter on POST (Stripe ignores them on GET and DELETE).
@@ -177,7 +190,9 @@ async fn run(state: AppState, request: Request, next: Next, request_id: &str, ke
     let fingerprint = fingerprint(&parts.method, parts.uri.path(), &body);
     if let Some(key) = &key {
         validate_key(key)?;
-        if let Claim::Done { fingerprint: stored, status, body } = tx.claim_idempotency_key(&scope, key, &fingerprint, now).await? {
+        if let Claim::Done { fingerprint: stored, status, body } =
+            tx.claim_idempotency_key(&scope, key, &fingerprint, now).await?
+        {
             return replay(key, &fingerprint, &stored, status, body);
         }
     }
@@ -218,7 +233,9 @@ async fn run(state: AppState, request: Request, next: Next, request_id: &str, ke
                 // A write transaction, dropped unused: on PostgreSQL a claim inserts, and must not stick.
                 let mut tx = state.store.begin_write().await?;
                 return match tx.claim_idempotency_key(&scope, key, &fingerprint, now).await? {
-                    Claim::Done { fingerprint: stored, status, body } => replay(key, &fingerprint, &stored, status, body),
+                    Claim::Done { fingerprint: stored, status, body } => {
+                        replay(key, &fingerprint, &stored, status, body)
+                    }
                     Claim::New => Err(ApiError::internal("idempotency key conflict without a stored answer")),
                 };
             }

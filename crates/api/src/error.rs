@@ -64,8 +64,13 @@ impl ApiError {
 
     /// `No such customer: 'cus_…'` (404 `resource_missing`); `param` names where the id came from.
     pub fn no_such(noun: &str, id: &str, param: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, ErrorType::InvalidRequestError, Some("resource_missing"), format!("No such {noun}: '{id}'"))
-            .with_param(param)
+        Self::new(
+            StatusCode::NOT_FOUND,
+            ErrorType::InvalidRequestError,
+            Some("resource_missing"),
+            format!("No such {noun}: '{id}'"),
+        )
+        .with_param(param)
     }
 
     /// An unknown path: Stripe answers 404 with this wording.
@@ -74,7 +79,9 @@ impl ApiError {
             StatusCode::NOT_FOUND,
             ErrorType::InvalidRequestError,
             None,
-            format!("Unrecognized request URL ({method}: {path}). Please see https://docs.stripe.com/api or we can help at https://support.stripe.com/."),
+            format!(
+                "Unrecognized request URL ({method}: {path}). Please see https://docs.stripe.com/api or we can help at https://support.stripe.com/."
+            ),
         )
     }
 
@@ -99,7 +106,12 @@ impl ApiError {
     /// Unexpected failure: logged once here with the request id, the client gets a generic message.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
         tracing::error!(error = %detail, "internal error");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, ErrorType::ApiError, None, "An unknown error occurred. Please try again.")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorType::ApiError,
+            None,
+            "An unknown error occurred. Please try again.",
+        )
     }
 
     fn body(&self) -> Value {
@@ -107,7 +119,10 @@ impl ApiError {
         error.insert("type".into(), self.kind.as_str().into());
         if let Some(code) = self.code {
             error.insert("code".into(), code.into());
-            error.insert("doc_url".into(), format!("https://stripe.com/docs/error-codes/{}", code.replace('_', "-")).into());
+            error.insert(
+                "doc_url".into(),
+                format!("https://stripe.com/docs/error-codes/{}", code.replace('_', "-")).into(),
+            );
         }
         if let Some(decline_code) = &self.decline_code {
             error.insert("decline_code".into(), decline_code.clone().into());
@@ -155,7 +170,8 @@ impl From<ParamError> for ApiError {
 
 impl From<CardError> for ApiError {
     fn from(error: CardError) -> Self {
-        let mut api = ApiError::new(StatusCode::PAYMENT_REQUIRED, ErrorType::CardError, Some(error.code.as_str()), error.message);
+        let mut api =
+            ApiError::new(StatusCode::PAYMENT_REQUIRED, ErrorType::CardError, Some(error.code.as_str()), error.message);
         api.decline_code = error.decline_code;
         api.param = error.param;
         api

@@ -38,7 +38,13 @@ const EXPANDABLE: &[(&str, &str, &str)] = &[
 ];
 
 /// Expands `paths` in an object of `kind`; for a list response, paths start with `data.`.
-pub async fn expand(tx: &mut dyn Tx, scope: &Scope, kind: &str, value: &mut Value, paths: &[String]) -> Result<(), ApiError> {
+pub async fn expand(
+    tx: &mut dyn Tx,
+    scope: &Scope,
+    kind: &str,
+    value: &mut Value,
+    paths: &[String],
+) -> Result<(), ApiError> {
     for path in paths {
         let segments: Vec<&str> = path.split('.').collect();
         if segments.len() > MAX_DEPTH + usize::from(segments.first() == Some(&"data")) {
@@ -86,7 +92,8 @@ fn expand_path<'a>(
             .filter(|(of, _, _)| *of == kind)
             .filter_map(|(_, field, target)| {
                 let parts: Vec<&str> = field.split('.').collect();
-                (segments.len() >= parts.len() && segments[..parts.len()] == parts[..]).then_some((parts.len(), *target))
+                (segments.len() >= parts.len() && segments[..parts.len()] == parts[..])
+                    .then_some((parts.len(), *target))
             })
             .max_by_key(|(len, _)| *len)
             .ok_or_else(|| cannot_expand(full))?;

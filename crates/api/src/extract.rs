@@ -86,7 +86,10 @@ fn take_page(map: &mut FormMap) -> Result<ListQuery, ApiError> {
     if let Some(limit) = take(map, "limit") {
         let limit = integer(string(limit, "limit")?, "limit")?;
         if !(1..=100).contains(&limit) {
-            return Err(ApiError::invalid_request("This value must be greater than or equal to 1 and less than or equal to 100.").with_param("limit"));
+            return Err(ApiError::invalid_request(
+                "This value must be greater than or equal to 1 and less than or equal to 100.",
+            )
+            .with_param("limit"));
         }
         page.limit = limit as u32;
     }
@@ -122,7 +125,8 @@ pub fn created_filter(value: FormValue, param: &str) -> Result<Created, ApiError
                     "lt" => created.lt = Some(bound),
                     "lte" => created.lte = Some(bound),
                     _ => {
-                        let mut error = ApiError::invalid_request(format!("Received unknown parameter: {name}")).with_param(name);
+                        let mut error =
+                            ApiError::invalid_request(format!("Received unknown parameter: {name}")).with_param(name);
                         error.code = Some("parameter_unknown");
                         return Err(error);
                     }
@@ -130,6 +134,8 @@ pub fn created_filter(value: FormValue, param: &str) -> Result<Created, ApiError
             }
             Ok(created)
         }
-        FormValue::List(_) => Err(ApiError::invalid_request(format!("Invalid {param}: must be an integer or a hash")).with_param(param)),
+        FormValue::List(_) => {
+            Err(ApiError::invalid_request(format!("Invalid {param}: must be an integer or a hash")).with_param(param))
+        }
     }
 }

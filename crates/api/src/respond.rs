@@ -2,8 +2,8 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use portico_core::objects::event::{Event, previous_attributes};
 use portico_core::objects::Object;
+use portico_core::objects::event::{Event, previous_attributes};
 use portico_store::{Tx, TxExt};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -27,23 +27,45 @@ pub async fn object<T: Object>(ctx: &Ctx, tx: &mut dyn Tx, object: &T, paths: &[
 }
 
 /// Stripe's list envelope; `url` is required by stripe-python to fetch the next page.
-pub async fn list<T: Serialize>(ctx: &Ctx, tx: &mut dyn Tx, kind: &str, url: &str, items: &[T], has_more: bool, paths: &[String]) -> ApiResult {
+pub async fn list<T: Serialize>(
+    ctx: &Ctx,
+    tx: &mut dyn Tx,
+    kind: &str,
+    url: &str,
+    items: &[T],
+    has_more: bool,
+    paths: &[String],
+) -> ApiResult {
     let mut value = json!({ "object": "list", "data": items, "has_more": has_more, "url": url });
     expand(tx, ctx.scope(), kind, &mut value, paths).await?;
     Ok(json_response(&value))
 }
 
 /// Stripe's search envelope: like a list, plus `next_page` (the cursor for `page=`).
-pub async fn search_result<T: Serialize + Object>(ctx: &Ctx, tx: &mut dyn Tx, url: &str, items: &[T], has_more: bool, paths: &[String]) -> ApiResult {
+pub async fn search_result<T: Serialize + Object>(
+    ctx: &Ctx,
+    tx: &mut dyn Tx,
+    url: &str,
+    items: &[T],
+    has_more: bool,
+    paths: &[String],
+) -> ApiResult {
     let next_page = if has_more { items.last().map(|last| last.id().to_owned()) } else { None };
-    let mut value = json!({ "object": "search_result", "data": items, "has_more": has_more, "next_page": next_page, "url": url });
+    let mut value =
+        json!({ "object": "search_result", "data": items, "has_more": has_more, "next_page": next_page, "url": url });
     expand(tx, ctx.scope(), T::KIND, &mut value, paths).await?;
     Ok(json_response(&value))
 }
 
 /// Appends the event for a change, in the request's transaction. For `*.updated`, pass the object as it was
 /// before so `previous_attributes` can be computed.
-pub async fn emit<T: Object>(ctx: &Ctx, tx: &mut dyn Tx, kind: &str, object: &T, before: Option<&Value>) -> Result<(), ApiError> {
+pub async fn emit<T: Object>(
+    ctx: &Ctx,
+    tx: &mut dyn Tx,
+    kind: &str,
+    object: &T,
+    before: Option<&Value>,
+) -> Result<(), ApiError> {
     let value = serde_json::to_value(object).map_err(ApiError::internal)?;
     let previous = before.and_then(|before| previous_attributes(before, &value));
     let event = Event::new(

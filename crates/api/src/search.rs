@@ -17,8 +17,12 @@ pub struct SearchParams {
     page: Option<String>,
 }
 
-pub const CUSTOMER_FIELDS: &[SearchField] =
-    &[SearchField::number("created"), SearchField::text("email"), SearchField::text("name"), SearchField::text("phone")];
+pub const CUSTOMER_FIELDS: &[SearchField] = &[
+    SearchField::number("created"),
+    SearchField::text("email"),
+    SearchField::text("name"),
+    SearchField::text("phone"),
+];
 
 pub const PRODUCT_FIELDS: &[SearchField] = &[
     SearchField::boolean("active"),
@@ -48,8 +52,8 @@ pub async fn run<T: Object>(
     fields: &[SearchField],
     shape: impl Fn(T) -> T,
 ) -> ApiResult {
-    let expr =
-        search::parse(&params.query, fields).map_err(|message| ApiError::invalid_request(message).with_param("query"))?;
+    let expr = search::parse(&params.query, fields)
+        .map_err(|message| ApiError::invalid_request(message).with_param("query"))?;
     let limit = params.limit.unwrap_or(10);
     if !(1..=100).contains(&limit) {
         return Err(ApiError::invalid_request(

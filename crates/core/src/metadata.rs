@@ -44,7 +44,9 @@ pub fn apply(current: &mut Metadata, update: Patch<Metadata>) -> Result<(), Para
         if value.chars().count() > MAX_VALUE_CHARS {
             return Err(ParamError::invalid(
                 &param,
-                format!("Metadata values can have up to {MAX_VALUE_CHARS} characters, but the value for \"{key}\" has more."),
+                format!(
+                    "Metadata values can have up to {MAX_VALUE_CHARS} characters, but the value for \"{key}\" has more."
+                ),
             ));
         }
         if value.is_empty() {

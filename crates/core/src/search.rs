@@ -146,18 +146,29 @@ impl<'q> Lexer<'q> {
             self.rest = self.rest.strip_prefix(']').ok_or("Expected ']' after the metadata key.")?;
             return Ok((vec!["metadata".into(), key], FieldKind::Text));
         }
-        let end = self.rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.')).unwrap_or(self.rest.len());
+        let end =
+            self.rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '.')).unwrap_or(self.rest.len());
         let name = &self.rest[..end];
         let field = fields.iter().find(|f| f.name == name).ok_or_else(|| {
             let names: Vec<&str> = fields.iter().map(|f| f.name).collect();
-            format!("Field '{name}' is not a supported search field. Supported fields are: {}, metadata.", names.join(", "))
+            format!(
+                "Field '{name}' is not a supported search field. Supported fields are: {}, metadata.",
+                names.join(", ")
+            )
         })?;
         self.rest = &self.rest[end..];
         Ok((name.split('.').map(str::to_owned).collect(), field.kind))
     }
 
     fn operator(&mut self) -> Result<SearchOp, String> {
-        for (token, op) in [(">=", SearchOp::Gte), ("<=", SearchOp::Lte), (":", SearchOp::Eq), ("~", SearchOp::Contains), (">", SearchOp::Gt), ("<", SearchOp::Lt)] {
+        for (token, op) in [
+            (">=", SearchOp::Gte),
+            ("<=", SearchOp::Lte),
+            (":", SearchOp::Eq),
+            ("~", SearchOp::Contains),
+            (">", SearchOp::Gt),
+            ("<", SearchOp::Lt),
+        ] {
             if let Some(after) = self.rest.strip_prefix(token) {
                 self.rest = after;
                 return Ok(op);
@@ -206,7 +217,9 @@ impl<'q> Lexer<'q> {
             return Ok(Scalar::Null);
         }
         match kind {
-            FieldKind::Number => return word.parse().map(Scalar::Int).map_err(|_| format!("'{word}' is not a number.")),
+            FieldKind::Number => {
+                return word.parse().map(Scalar::Int).map_err(|_| format!("'{word}' is not a number."));
+            }
             FieldKind::Boolean if word == "true" || word == "false" => return Ok(Scalar::Bool(word == "true")),
             _ => {}
         }

@@ -37,7 +37,11 @@ pub async fn run(database_url: &str, pinned_key: Option<&str>, now: i64) -> Demo
         }
     };
     let mut customers = Vec::new();
-    for (name, email) in [("Jenny Rosen", "jenny.rosen@example.com"), ("Kai Tanaka", "kai.tanaka@example.com"), ("Lea Müller", "lea.mueller@example.com")] {
+    for (name, email) in [
+        ("Jenny Rosen", "jenny.rosen@example.com"),
+        ("Kai Tanaka", "kai.tanaka@example.com"),
+        ("Lea Müller", "lea.mueller@example.com"),
+    ] {
         let body = format!("name={}&email={}&preferred_locales[0]=en", urlencode(name), urlencode(email));
         customers.push(post("/v1/customers", body).await?);
     }
@@ -52,6 +56,12 @@ pub async fn run(database_url: &str, pinned_key: Option<&str>, now: i64) -> Demo
 
 fn urlencode(text: &str) -> String {
     text.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }

@@ -14,7 +14,8 @@ use tokio::net::TcpListener;
 
 /// The whole HTTP application: the /v1 API (portal and dashboard join it in later issues).
 pub fn app(store: Arc<dyn Store>, public_url: String, boot: &bootstrap::Bootstrapped) -> Router {
-    let state = AppState::new(store, Arc::new(TestProcessor), public_url).with_card_fingerprint_key(&boot.card_fingerprint_key);
+    let state =
+        AppState::new(store, Arc::new(TestProcessor), public_url).with_card_fingerprint_key(&boot.card_fingerprint_key);
     portico_api::router(state)
 }
 
@@ -34,7 +35,10 @@ async fn prune_idempotency_keys(store: Arc<dyn Store>) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
         every.tick().await;
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or_default();
         let pruned = async {
             let mut tx = store.begin_write().await?;
             let removed = tx.prune_idempotency_keys(now - portico_api::context::IDEMPOTENCY_KEY_TTL_SECS).await?;
@@ -42,7 +46,9 @@ async fn prune_idempotency_keys(store: Arc<dyn Store>) {
             Ok::<_, portico_store::StoreError>(removed)
         };
         match pruned.await {
-            Ok(removed) if removed > 0 => tracing::info!(idempotency_keys.removed = removed, "pruned expired idempotency keys"),
+            Ok(removed) if removed > 0 => {
+                tracing::info!(idempotency_keys.removed = removed, "pruned expired idempotency keys")
+            }
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "could not prune idempotency keys"),
         }

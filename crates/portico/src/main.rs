@@ -7,7 +7,11 @@ use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Parser)]
-#[command(name = "portico", version, about = "Self-hosted, Stripe-API-compatible billing server with a customer portal")]
+#[command(
+    name = "portico",
+    version,
+    about = "Self-hosted, Stripe-API-compatible billing server with a customer portal"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -78,12 +82,18 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let listener = TcpListener::bind(&listen).await?;
             let address = listener.local_addr()?;
             let public_url = public_url.unwrap_or_else(|| format!("http://{address}"));
-            println!("Portico is listening on {public_url} ({} database {}).", store.backend(), portico_store::redact_url(&database.database_url));
+            println!(
+                "Portico is listening on {public_url} ({} database {}).",
+                store.backend(),
+                portico_store::redact_url(&database.database_url)
+            );
             println!("Platform account: {}", boot.platform_account);
             if let Some(key) = &boot.generated_key {
                 println!("\nYour secret key (shown only once; set PORTICO_SECRET_KEY to pin your own):\n\n    {key}\n");
                 println!("Try it:\n\n    curl {public_url}/v1/customers -u {key}: -d email=jenny@example.com\n");
-                println!("Or point an official Stripe SDK at it, e.g. Python: stripe.api_key = \"{key}\"; stripe.api_base = \"{public_url}\"\n");
+                println!(
+                    "Or point an official Stripe SDK at it, e.g. Python: stripe.api_key = \"{key}\"; stripe.api_base = \"{public_url}\"\n"
+                );
             }
             tracing::info!(listen = %address, backend = store.backend(), "serving");
             portico::serve(listener, portico::app(store.clone(), public_url, &boot), store).await?;

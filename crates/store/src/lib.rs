@@ -76,14 +76,19 @@ pub trait Tx: Send {
     /// Newest first, with Stripe's cursor semantics.
     async fn list(&mut self, scope: &Scope, kind: &str, query: &ListQuery) -> Result<Page>;
     /// Runs a parsed search query; newest first.
-    async fn search(&mut self, scope: &Scope, kind: &str, expr: &SearchExpr, limit: u32, after: Option<&str>)
-    -> Result<Page>;
+    async fn search(
+        &mut self,
+        scope: &Scope,
+        kind: &str,
+        expr: &SearchExpr,
+        limit: u32,
+        after: Option<&str>,
+    ) -> Result<Page>;
 
     /// Claims an idempotency key for this transaction. A concurrent request with the same key either makes this
     /// wait until it finishes (PostgreSQL) or makes this transaction's commit fail with
     /// [`StoreError::Conflict`] if it commits first (SQLite); either way one request's effects are kept.
-    async fn claim_idempotency_key(&mut self, scope: &Scope, key: &str, fingerprint: &str, now: i64)
-    -> Result<Claim>;
+    async fn claim_idempotency_key(&mut self, scope: &Scope, key: &str, fingerprint: &str, now: i64) -> Result<Claim>;
     /// Records the response for a key claimed in this transaction.
     async fn finish_idempotency_key(&mut self, scope: &Scope, key: &str, status: u16, body: &str) -> Result<()>;
     /// Removes keys older than `before` (Stripe keeps them for 24 hours).
@@ -105,7 +110,10 @@ pub async fn connect(url: &str) -> Result<Arc<dyn Store>> {
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
         Ok(Arc::new(postgres::PostgresStore::connect(url).await?))
     } else {
-        Err(StoreError::Config(format!("unsupported database URL (use sqlite://… or postgres://…): {}", redact_url(url))))
+        Err(StoreError::Config(format!(
+            "unsupported database URL (use sqlite://… or postgres://…): {}",
+            redact_url(url)
+        )))
     }
 }
 

@@ -44,7 +44,14 @@ pub struct ListQuery {
 
 impl Default for ListQuery {
     fn default() -> Self {
-        Self { limit: 10, starting_after: None, ending_before: None, created: Created::default(), customer: None, filters: Vec::new() }
+        Self {
+            limit: 10,
+            starting_after: None,
+            ending_before: None,
+            created: Created::default(),
+            customer: None,
+            filters: Vec::new(),
+        }
     }
 }
 

@@ -87,10 +87,17 @@ async fn fresh_database(backend: Backend) -> (String, Database) {
         Backend::Postgres => {
             let admin_url = postgres_admin_url();
             let name = format!("portico_test_{}", random_suffix());
-            let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url).await.expect("connect to test PostgreSQL");
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\""))).execute(&mut conn).await.expect("create test database");
+            let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&admin_url)
+                .await
+                .expect("connect to test PostgreSQL");
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+                .execute(&mut conn)
+                .await
+                .expect("create test database");
             let url = match admin_url.rsplit_once('/') {
-                Some((base, _)) if base.contains("://") && base.len() > base.find("://").unwrap_or(0) + 3 => format!("{base}/{name}"),
+                Some((base, _)) if base.contains("://") && base.len() > base.find("://").unwrap_or(0) + 3 => {
+                    format!("{base}/{name}")
+                }
                 _ => format!("{admin_url}/{name}"),
             };
             (url, Database::Postgres { admin_url, name })
@@ -125,7 +132,15 @@ pub async fn spawn(backend: Backend) -> TestServer {
     let task = tokio::spawn(async move {
         let _ = axum_serve(listener, app).await;
     });
-    TestServer { base_url, secret_key, platform_account: boot.platform_account, store, database_url, _database: database, task }
+    TestServer {
+        base_url,
+        secret_key,
+        platform_account: boot.platform_account,
+        store,
+        database_url,
+        _database: database,
+        task,
+    }
 }
 
 async fn axum_serve(listener: TcpListener, app: axum::Router) -> std::io::Result<()> {
@@ -161,7 +176,12 @@ impl Answer {
 
 impl TestServer {
     pub fn client(&self) -> Client {
-        Client { http: reqwest::Client::new(), base_url: self.base_url.clone(), key: self.secret_key.clone(), account: None }
+        Client {
+            http: reqwest::Client::new(),
+            base_url: self.base_url.clone(),
+            key: self.secret_key.clone(),
+            account: None,
+        }
     }
 }
 
@@ -177,13 +197,16 @@ impl Client {
         self
     }
 
-    pub async fn send(&self, method: reqwest::Method, path: &str, form: &[(&str, &str)], headers: &[(&str, &str)]) -> Answer {
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        form: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Answer {
         let url = format!("{}{}", self.base_url, path);
-        let encoded = form
-            .iter()
-            .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
-            .collect::<Vec<_>>()
-            .join("&");
+        let encoded =
+            form.iter().map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v))).collect::<Vec<_>>().join("&");
         let mut request = if method == reqwest::Method::POST {
             self.http.request(method, &url).header("content-type", "application/x-www-form-urlencoded").body(encoded)
         } else if encoded.is_empty() {
@@ -223,7 +246,13 @@ impl Client {
 
 fn urlencode(text: &str) -> String {
     text.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 

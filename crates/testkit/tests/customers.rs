@@ -5,7 +5,10 @@ use portico_testkit::{TestServer, both_backends};
 both_backends!(create_retrieve_update_delete_round_trip, |server: TestServer| async move {
     let client = server.client();
     let created = client
-        .post("/v1/customers", &[("email", "ann@example.com"), ("name", "Ann"), ("metadata[plan]", "pro"), ("address[country]", "DE")])
+        .post(
+            "/v1/customers",
+            &[("email", "ann@example.com"), ("name", "Ann"), ("metadata[plan]", "pro"), ("address[country]", "DE")],
+        )
         .await;
     assert_eq!(created.status, 200, "{:?}", created.body);
     let id = created.body["id"].as_str().unwrap().to_owned();
@@ -19,7 +22,9 @@ both_backends!(create_retrieve_update_delete_round_trip, |server: TestServer| as
     let fetched = client.get(&format!("/v1/customers/{id}"), &[]).await;
     assert_eq!(fetched.body, created.body);
 
-    let updated = client.post(&format!("/v1/customers/{id}"), &[("name", ""), ("metadata[plan]", ""), ("phone", "+4912345")]).await;
+    let updated = client
+        .post(&format!("/v1/customers/{id}"), &[("name", ""), ("metadata[plan]", ""), ("phone", "+4912345")])
+        .await;
     assert_eq!(updated.status, 200, "{:?}", updated.body);
     assert!(updated.body["name"].is_null());
     assert_eq!(updated.body["metadata"], serde_json::json!({}));
@@ -107,8 +112,12 @@ both_backends!(lists_page_newest_first_with_cursors_and_filters, |server: TestSe
 
 both_backends!(search_finds_customers_by_email_name_and_metadata, |server: TestServer| async move {
     let client = server.client();
-    client.post("/v1/customers", &[("email", "ann@example.com"), ("name", "Ann Smith"), ("metadata[tier]", "gold")]).await;
-    client.post("/v1/customers", &[("email", "bob@example.com"), ("name", "Bob Stone"), ("metadata[tier]", "silver")]).await;
+    client
+        .post("/v1/customers", &[("email", "ann@example.com"), ("name", "Ann Smith"), ("metadata[tier]", "gold")])
+        .await;
+    client
+        .post("/v1/customers", &[("email", "bob@example.com"), ("name", "Bob Stone"), ("metadata[tier]", "silver")])
+        .await;
     let by_email = client.get("/v1/customers/search", &[("query", "email:'ann@example.com'")]).await;
     assert_eq!(by_email.status, 200, "{:?}", by_email.body);
     assert_eq!(by_email.body["object"], "search_result");
@@ -117,7 +126,8 @@ both_backends!(search_finds_customers_by_email_name_and_metadata, |server: TestS
     assert_eq!(by_meta.body["data"][0]["email"], "bob@example.com");
     let substring = client.get("/v1/customers/search", &[("query", "name~\"sto\"")]).await;
     assert_eq!(substring.body["data"].as_array().unwrap().len(), 1);
-    let either = client.get("/v1/customers/search", &[("query", "email:'ann@example.com' OR email:'bob@example.com'")]).await;
+    let either =
+        client.get("/v1/customers/search", &[("query", "email:'ann@example.com' OR email:'bob@example.com'")]).await;
     assert_eq!(either.body["data"].as_array().unwrap().len(), 2);
     let not_ann = client.get("/v1/customers/search", &[("query", "-email:'ann@example.com'")]).await;
     assert_eq!(not_ann.body["data"].as_array().unwrap().len(), 1);

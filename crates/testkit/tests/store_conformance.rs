@@ -21,7 +21,11 @@ fn ids(page: &portico_store::Page) -> Vec<&str> {
 async fn seed(db: &TestDatabase) {
     let mut tx = db.store.begin_write().await.unwrap();
     let a = scope("acct_a");
-    for (i, (email, active, amount)) in [("x@e.com", true, 5), ("y@e.com", false, 10), ("x@e.com", true, 15), ("z@e.com", true, 20)].into_iter().enumerate() {
+    for (i, (email, active, amount)) in
+        [("x@e.com", true, 5), ("y@e.com", false, 10), ("x@e.com", true, 15), ("z@e.com", true, 20)]
+            .into_iter()
+            .enumerate()
+    {
         let id = format!("t{i}");
         let data = json!({"id": id, "email": email, "active": active, "amount": amount, "customer": if i % 2 == 0 { "cus_1" } else { "cus_2" }, "metadata": {"k": format!("v{i}")}, "name": format!("Name Number{i}")});
         tx.insert(&a, row(&id, 100 + (i as i64 / 2), data)).await.unwrap();
@@ -36,7 +40,10 @@ async fn insert_get_update_delete_respect_scope(db: TestDatabase) {
     let mut tx = db.store.begin_write().await.unwrap();
     assert_eq!(tx.get(&a, "thing", "t0").await.unwrap().unwrap()["email"], "x@e.com");
     assert!(tx.get(&scope("acct_b"), "thing", "t0").await.unwrap().is_none(), "no crossing between accounts");
-    assert!(tx.get(&Scope { account: "acct_a".into(), livemode: true }, "thing", "t0").await.unwrap().is_none(), "nor between modes");
+    assert!(
+        tx.get(&Scope { account: "acct_a".into(), livemode: true }, "thing", "t0").await.unwrap().is_none(),
+        "nor between modes"
+    );
     assert!(tx.get(&a, "other_kind", "t0").await.unwrap().is_none());
     tx.update(&a, row("t0", 100, json!({"id": "t0", "email": "new@e.com"}))).await.unwrap();
     assert!(matches!(tx.update(&scope("acct_b"), row("t0", 100, json!({}))).await, Err(StoreError::NotFound)));
@@ -74,22 +81,43 @@ async fn lists_are_newest_first_with_cursors_and_filters(db: TestDatabase) {
     assert_eq!(ids(&all), ["t3", "t2", "t1", "t0"], "created desc, then insertion order desc");
     let first = tx.list(&a, "thing", &ListQuery { limit: 2, ..Default::default() }).await.unwrap();
     assert!(first.has_more);
-    let next = tx.list(&a, "thing", &ListQuery { limit: 2, starting_after: Some("t2".into()), ..Default::default() }).await.unwrap();
+    let next = tx
+        .list(&a, "thing", &ListQuery { limit: 2, starting_after: Some("t2".into()), ..Default::default() })
+        .await
+        .unwrap();
     assert_eq!(ids(&next), ["t1", "t0"]);
     assert!(!next.has_more);
-    let back = tx.list(&a, "thing", &ListQuery { limit: 1, ending_before: Some("t1".into()), ..Default::default() }).await.unwrap();
+    let back = tx
+        .list(&a, "thing", &ListQuery { limit: 1, ending_before: Some("t1".into()), ..Default::default() })
+        .await
+        .unwrap();
     assert_eq!(ids(&back), ["t2"]);
     assert!(back.has_more);
     let missing = tx.list(&a, "thing", &ListQuery { starting_after: Some("nope".into()), ..Default::default() }).await;
     assert!(matches!(missing, Err(StoreError::CursorNotFound(_))));
 
     let by = |filters: Vec<FieldFilter>| ListQuery { filters, ..Default::default() };
-    assert_eq!(ids(&tx.list(&a, "thing", &by(vec![FieldFilter::eq("email", Scalar::Str("x@e.com".into()))])).await.unwrap()), ["t2", "t0"]);
-    assert_eq!(ids(&tx.list(&a, "thing", &by(vec![FieldFilter::eq("active", Scalar::Bool(false))])).await.unwrap()), ["t1"]);
-    assert_eq!(ids(&tx.list(&a, "thing", &by(vec![FieldFilter::eq("amount", Scalar::Int(20))])).await.unwrap()), ["t3"]);
-    assert_eq!(ids(&tx.list(&a, "thing", &by(vec![FieldFilter::eq("metadata.k", Scalar::Str("v1".into()))])).await.unwrap()), ["t1"]);
+    assert_eq!(
+        ids(&tx.list(&a, "thing", &by(vec![FieldFilter::eq("email", Scalar::Str("x@e.com".into()))])).await.unwrap()),
+        ["t2", "t0"]
+    );
+    assert_eq!(
+        ids(&tx.list(&a, "thing", &by(vec![FieldFilter::eq("active", Scalar::Bool(false))])).await.unwrap()),
+        ["t1"]
+    );
+    assert_eq!(
+        ids(&tx.list(&a, "thing", &by(vec![FieldFilter::eq("amount", Scalar::Int(20))])).await.unwrap()),
+        ["t3"]
+    );
+    assert_eq!(
+        ids(&tx.list(&a, "thing", &by(vec![FieldFilter::eq("metadata.k", Scalar::Str("v1".into()))])).await.unwrap()),
+        ["t1"]
+    );
     assert_eq!(ids(&tx.list(&a, "thing", &by(vec![FieldFilter::eq("missing", Scalar::Null)])).await.unwrap()).len(), 4);
-    assert_eq!(ids(&tx.list(&a, "thing", &by(vec![FieldFilter::one_of("id", vec!["t0".into(), "t3".into()])])).await.unwrap()), ["t3", "t0"]);
+    assert_eq!(
+        ids(&tx.list(&a, "thing", &by(vec![FieldFilter::one_of("id", vec!["t0".into(), "t3".into()])])).await.unwrap()),
+        ["t3", "t0"]
+    );
     let customer = ListQuery { customer: Some("cus_2".into()), ..Default::default() };
     assert_eq!(ids(&tx.list(&a, "thing", &customer).await.unwrap()), ["t3", "t1"]);
     let created = ListQuery { created: Created { gte: Some(101), ..Default::default() }, ..Default::default() };
@@ -101,16 +129,39 @@ async fn lists_are_newest_first_with_cursors_and_filters(db: TestDatabase) {
 async fn search_runs_the_query_language(db: TestDatabase) {
     seed(&db).await;
     let a = scope("acct_a");
-    let clause = |path: &[&str], op, value| SearchClause { path: path.iter().map(|s| s.to_string()).collect(), op, value, negated: false };
+    let clause = |path: &[&str], op, value| SearchClause {
+        path: path.iter().map(|s| s.to_string()).collect(),
+        op,
+        value,
+        negated: false,
+    };
     let mut tx = db.store.begin_read().await.unwrap();
     let run = |expr: SearchExpr| expr;
-    let eq = run(SearchExpr { clauses: vec![clause(&["email"], SearchOp::Eq, Scalar::Str("x@e.com".into()))], any: false });
+    let eq =
+        run(SearchExpr { clauses: vec![clause(&["email"], SearchOp::Eq, Scalar::Str("x@e.com".into()))], any: false });
     assert_eq!(ids(&tx.search(&a, "thing", &eq, 10, None).await.unwrap()), ["t2", "t0"]);
-    let range = SearchExpr { clauses: vec![clause(&["amount"], SearchOp::Gt, Scalar::Int(10)), clause(&["amount"], SearchOp::Lte, Scalar::Int(20))], any: false };
+    let range = SearchExpr {
+        clauses: vec![
+            clause(&["amount"], SearchOp::Gt, Scalar::Int(10)),
+            clause(&["amount"], SearchOp::Lte, Scalar::Int(20)),
+        ],
+        any: false,
+    };
     assert_eq!(ids(&tx.search(&a, "thing", &range, 10, None).await.unwrap()), ["t3", "t2"]);
-    let contains = SearchExpr { clauses: vec![clause(&["name"], SearchOp::Contains, Scalar::Str("NUMBER3".into()))], any: false };
-    assert_eq!(ids(&tx.search(&a, "thing", &contains, 10, None).await.unwrap()), ["t3"], "substring match ignores case");
-    let either = SearchExpr { clauses: vec![clause(&["metadata", "k"], SearchOp::Eq, Scalar::Str("v0".into())), clause(&["email"], SearchOp::Eq, Scalar::Str("z@e.com".into()))], any: true };
+    let contains =
+        SearchExpr { clauses: vec![clause(&["name"], SearchOp::Contains, Scalar::Str("NUMBER3".into()))], any: false };
+    assert_eq!(
+        ids(&tx.search(&a, "thing", &contains, 10, None).await.unwrap()),
+        ["t3"],
+        "substring match ignores case"
+    );
+    let either = SearchExpr {
+        clauses: vec![
+            clause(&["metadata", "k"], SearchOp::Eq, Scalar::Str("v0".into())),
+            clause(&["email"], SearchOp::Eq, Scalar::Str("z@e.com".into())),
+        ],
+        any: true,
+    };
     assert_eq!(ids(&tx.search(&a, "thing", &either, 10, None).await.unwrap()), ["t3", "t0"]);
     let mut not_x = clause(&["email"], SearchOp::Eq, Scalar::Str("x@e.com".into()));
     not_x.negated = true;
@@ -131,7 +182,11 @@ async fn idempotency_keys_are_claimed_once_and_remember_the_answer(db: TestDatab
         tx.claim_idempotency_key(&a, "k", "other", 1001).await.unwrap(),
         Claim::Done { fingerprint: "fp".into(), status: 200, body: "{\"id\":1}".into() }
     );
-    assert_eq!(tx.claim_idempotency_key(&scope("acct_b"), "k", "fp", 1001).await.unwrap(), Claim::New, "keys are per account");
+    assert_eq!(
+        tx.claim_idempotency_key(&scope("acct_b"), "k", "fp", 1001).await.unwrap(),
+        Claim::New,
+        "keys are per account"
+    );
     assert_eq!(tx.prune_idempotency_keys(1001).await.unwrap(), 1);
     assert_eq!(tx.claim_idempotency_key(&a, "k", "fp", 1002).await.unwrap(), Claim::New, "a pruned key is new again");
     drop(tx);
@@ -162,7 +217,8 @@ async fn concurrent_write_only_transactions_fail_or_succeed_alone(db: TestDataba
             // Every seventh transaction reuses an existing id and must fail without taking others with it.
             let id = if i % 7 == 3 { "t0".to_owned() } else { format!("n{i}") };
             let mut tx = store.begin_write().await.unwrap();
-            let event = Row { kind: "event", id: format!("evt_{i}"), customer: None, created: 200, data: json!({"id": i}) };
+            let event =
+                Row { kind: "event", id: format!("evt_{i}"), customer: None, created: 200, data: json!({"id": i}) };
             // Backends may report the conflict at the insert or at the commit.
             let outcome = match tx.insert(&a, event).await.and(tx.insert(&a, row(&id, 200, json!({"id": id}))).await) {
                 Ok(()) => tx.commit().await,

@@ -4,7 +4,8 @@ use portico_testkit::{TestServer, both_backends};
 
 both_backends!(tax_ids_are_validated_listed_and_deleted_per_customer, |server: TestServer| async move {
     let client = server.client();
-    let customer = client.post("/v1/customers", &[("email", "vat@example.com")]).await.body["id"].as_str().unwrap().to_owned();
+    let customer =
+        client.post("/v1/customers", &[("email", "vat@example.com")]).await.body["id"].as_str().unwrap().to_owned();
     let path = format!("/v1/customers/{customer}/tax_ids");
     let created = client.post(&path, &[("type", "eu_vat"), ("value", "DE123456789")]).await;
     assert_eq!(created.status, 200, "{:?}", created.body);
@@ -13,7 +14,9 @@ both_backends!(tax_ids_are_validated_listed_and_deleted_per_customer, |server: T
     assert_eq!(created.body["owner"]["customer"], customer.as_str());
     assert_eq!(created.body["verification"]["status"], "pending");
 
-    for (kind, value) in [("gb_vat", "GB123456789"), ("us_ein", "12-3456789"), ("au_abn", "12345678912"), ("in_gst", "12ABCDE3456FGZH")] {
+    for (kind, value) in
+        [("gb_vat", "GB123456789"), ("us_ein", "12-3456789"), ("au_abn", "12345678912"), ("in_gst", "12ABCDE3456FGZH")]
+    {
         let answer = client.post(&path, &[("type", kind), ("value", value)]).await;
         assert_eq!(answer.status, 200, "{kind}: {:?}", answer.body);
     }
@@ -66,5 +69,9 @@ both_backends!(customer_create_with_tax_id_data_is_all_or_nothing, |server: Test
     assert_eq!(bad.status, 400);
     assert_eq!(bad.error()["param"], "tax_id_data[1][value]");
     let customers = client.get("/v1/customers", &[("email", "half@example.com")]).await;
-    assert_eq!(customers.body["data"].as_array().unwrap().len(), 0, "the customer must not exist after a failed create");
+    assert_eq!(
+        customers.body["data"].as_array().unwrap().len(),
+        0,
+        "the customer must not exist after a failed create"
+    );
 });

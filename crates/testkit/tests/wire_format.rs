@@ -15,13 +15,19 @@ both_backends!(requests_without_a_valid_key_are_refused_with_401, |server: TestS
 
     // Basic auth with the key as the user name works like Bearer.
     let http = reqwest::Client::new();
-    let basic = http.get(format!("{}/v1/customers", server.base_url)).basic_auth(&server.secret_key, Some("")).send().await.unwrap();
+    let basic = http
+        .get(format!("{}/v1/customers", server.base_url))
+        .basic_auth(&server.secret_key, Some(""))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(basic.status(), 200);
 });
 
 both_backends!(responses_carry_request_id_and_echo_the_stripe_version, |server: TestServer| async move {
     let client = server.client();
-    let answer = client.send(reqwest::Method::GET, "/v1/customers", &[], &[("Stripe-Version", "2026-10-28.endive")]).await;
+    let answer =
+        client.send(reqwest::Method::GET, "/v1/customers", &[], &[("Stripe-Version", "2026-10-28.endive")]).await;
     assert_eq!(answer.headers["stripe-version"], "2026-10-28.endive");
     assert!(answer.headers["request-id"].to_str().unwrap().starts_with("req_"));
     assert_eq!(answer.headers["content-type"], "application/json");
@@ -45,19 +51,32 @@ both_backends!(an_idempotent_retry_replays_the_first_answer_and_creates_nothing_
     let list = client.get("/v1/customers", &[("email", "once@example.com")]).await;
     assert_eq!(list.body["data"].as_array().unwrap().len(), 1);
 
-    let different = client.send(reqwest::Method::POST, "/v1/customers", &[("email", "twice@example.com")], &[("Idempotency-Key", "key-1")]).await;
+    let different = client
+        .send(
+            reqwest::Method::POST,
+            "/v1/customers",
+            &[("email", "twice@example.com")],
+            &[("Idempotency-Key", "key-1")],
+        )
+        .await;
     assert_eq!(different.status, 400);
     assert_eq!(different.error()["type"], "idempotency_error");
 
     // A request refused for its parameters is not stored: the corrected retry may reuse the key.
-    let failed = client.send(reqwest::Method::POST, "/v1/customers", &[("email", "bad")], &[("Idempotency-Key", "key-2")]).await;
+    let failed =
+        client.send(reqwest::Method::POST, "/v1/customers", &[("email", "bad")], &[("Idempotency-Key", "key-2")]).await;
     assert_eq!(failed.status, 400);
-    let corrected = client.send(reqwest::Method::POST, "/v1/customers", &[("email", "good@example.com")], &[("Idempotency-Key", "key-2")]).await;
+    let corrected = client
+        .send(reqwest::Method::POST, "/v1/customers", &[("email", "good@example.com")], &[("Idempotency-Key", "key-2")])
+        .await;
     assert_eq!(corrected.status, 200, "{:?}", corrected.body);
     assert!(corrected.headers.get("idempotent-replayed").is_none());
 
     // Keys are scoped per account: the same key on a connected account is a new request.
-    let account = client.post("/v1/accounts", &[("type", "standard"), ("country", "DE")]).await.body["id"].as_str().unwrap().to_owned();
+    let account = client.post("/v1/accounts", &[("type", "standard"), ("country", "DE")]).await.body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let connected = server.client().on_account(&account);
     let there = connected.send(reqwest::Method::POST, "/v1/customers", &form, &[("Idempotency-Key", "key-1")]).await;
     assert_ne!(there.body["id"], first.body["id"]);
@@ -68,7 +87,14 @@ both_backends!(concurrent_requests_with_one_idempotency_key_execute_once, |serve
     for _ in 0..8 {
         let client = server.client();
         tasks.push(tokio::spawn(async move {
-            client.send(reqwest::Method::POST, "/v1/customers", &[("email", "race@example.com")], &[("Idempotency-Key", "race")]).await
+            client
+                .send(
+                    reqwest::Method::POST,
+                    "/v1/customers",
+                    &[("email", "race@example.com")],
+                    &[("Idempotency-Key", "race")],
+                )
+                .await
         }));
     }
     let mut ids = Vec::new();
@@ -90,7 +116,15 @@ both_backends!(concurrent_requests_with_one_idempotency_key_execute_once, |serve
 both_backends!(connected_accounts_see_only_their_own_objects, |server: TestServer| async move {
     let platform = server.client();
     let created = platform
-        .post("/v1/accounts", &[("type", "express"), ("country", "FR"), ("business_profile[name]", "Café"), ("settings[branding][primary_color]", "#ff0000")])
+        .post(
+            "/v1/accounts",
+            &[
+                ("type", "express"),
+                ("country", "FR"),
+                ("business_profile[name]", "Café"),
+                ("settings[branding][primary_color]", "#ff0000"),
+            ],
+        )
         .await;
     assert_eq!(created.status, 200, "{:?}", created.body);
     assert_eq!(created.body["object"], "account");

@@ -4,8 +4,8 @@
 use axum::extract::Path;
 use portico_core::objects::account::{Account, AccountCreate, AccountUpdate};
 use portico_core::objects::{Deleted, Event, Object};
-use serde_json::json;
 use portico_store::TxExt;
+use serde_json::json;
 
 use crate::context::Ctx;
 use crate::error::{ApiError, ApiResult};
@@ -14,7 +14,9 @@ use crate::respond;
 
 fn platform_only(ctx: &Ctx) -> Result<(), ApiError> {
     if ctx.connected_account().is_some() {
-        return Err(ApiError::invalid_request("Connected accounts cannot manage other accounts: omit the Stripe-Account header."));
+        return Err(ApiError::invalid_request(
+            "Connected accounts cannot manage other accounts: omit the Stripe-Account header.",
+        ));
     }
     Ok(())
 }
@@ -35,7 +37,8 @@ pub async fn retrieve_current(ctx: Ctx, Params { expand, .. }: Params<NoParams>)
     let key_scope = ctx.key_scope();
     let id = ctx.connected_account().map(str::to_owned).unwrap_or_else(|| key_scope.account.clone());
     let mut tx = ctx.tx().await;
-    let account = tx.load::<Account>(&key_scope, &id).await?.ok_or_else(|| ApiError::no_such("account", &id, "account"))?;
+    let account =
+        tx.load::<Account>(&key_scope, &id).await?.ok_or_else(|| ApiError::no_such("account", &id, "account"))?;
     respond::object(&ctx, &mut **tx, &account, &expand).await
 }
 
@@ -46,7 +49,8 @@ pub async fn retrieve(ctx: Ctx, Path(id): Path<String>, Params { expand, .. }: P
         return Err(ApiError::no_such("account", &id, "account"));
     }
     let mut tx = ctx.tx().await;
-    let account = tx.load::<Account>(&key_scope, &id).await?.ok_or_else(|| ApiError::no_such("account", &id, "account"))?;
+    let account =
+        tx.load::<Account>(&key_scope, &id).await?.ok_or_else(|| ApiError::no_such("account", &id, "account"))?;
     respond::object(&ctx, &mut **tx, &account, &expand).await
 }
 
@@ -54,7 +58,10 @@ pub async fn retrieve(ctx: Ctx, Path(id): Path<String>, Params { expand, .. }: P
 pub async fn update(ctx: Ctx, Path(id): Path<String>, Params { params, expand }: Params<AccountUpdate>) -> ApiResult {
     platform_only(&ctx)?;
     let mut tx = ctx.tx().await;
-    let mut account = tx.load_for_update::<Account>(ctx.scope(), &id).await?.ok_or_else(|| ApiError::no_such("account", &id, "account"))?;
+    let mut account = tx
+        .load_for_update::<Account>(ctx.scope(), &id)
+        .await?
+        .ok_or_else(|| ApiError::no_such("account", &id, "account"))?;
     let before = serde_json::to_value(&account).map_err(ApiError::internal)?;
     account.update(params)?;
     tx.save(ctx.scope(), &account).await?;
@@ -66,10 +73,15 @@ pub async fn update(ctx: Ctx, Path(id): Path<String>, Params { params, expand }:
 pub async fn delete(ctx: Ctx, Path(id): Path<String>, _: Params<NoParams>) -> ApiResult {
     platform_only(&ctx)?;
     if id == ctx.scope().account {
-        return Err(ApiError::invalid_request("The platform account cannot be deleted through the API.").with_param("account"));
+        return Err(
+            ApiError::invalid_request("The platform account cannot be deleted through the API.").with_param("account")
+        );
     }
     let mut tx = ctx.tx().await;
-    let account = tx.load_for_update::<Account>(ctx.scope(), &id).await?.ok_or_else(|| ApiError::no_such("account", &id, "account"))?;
+    let account = tx
+        .load_for_update::<Account>(ctx.scope(), &id)
+        .await?
+        .ok_or_else(|| ApiError::no_such("account", &id, "account"))?;
     tx.remove(ctx.scope(), &account).await?;
     // The event names the connected account and carries the platform's application, as Stripe's does.
     let application = json!({

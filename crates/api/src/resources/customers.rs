@@ -1,9 +1,9 @@
 //! Customers: https://docs.stripe.com/api/customers
 
 use axum::extract::Path;
+use portico_core::Patch;
 use portico_core::objects::customer::{Customer, CustomerCreate, CustomerUpdate};
 use portico_core::objects::{Deleted, Object};
-use portico_core::Patch;
 use portico_core::objects::{PaymentMethod, TaxId};
 use portico_store::{FieldFilter, ListQuery, Scalar, Tx, TxExt};
 use serde::Deserialize;
@@ -55,7 +55,15 @@ pub async fn create(ctx: Ctx, Params { params, expand }: Params<CustomerCreate>)
         super::payment_methods::attach_to_customer(&ctx, &mut **tx, &pm, &customer.id, "payment_method").await?;
     }
     for (index, data) in tax_id_data.into_iter().flatten().enumerate() {
-        super::tax_ids::create_for(&ctx, &mut **tx, &customer.id, &data.kind, &data.value, &format!("tax_id_data[{index}]")).await?;
+        super::tax_ids::create_for(
+            &ctx,
+            &mut **tx,
+            &customer.id,
+            &data.kind,
+            &data.value,
+            &format!("tax_id_data[{index}]"),
+        )
+        .await?;
     }
     if let Some(pm) = default_pm {
         check_default_payment_method(&ctx, &mut **tx, &customer.id, &pm).await?;
@@ -146,4 +154,3 @@ pub async fn list(ctx: Ctx, ListParams { mut page, filters, expand }: ListParams
 pub async fn search(ctx: Ctx, Params { params, expand }: Params<search::SearchParams>) -> ApiResult {
     search::run::<Customer>(&ctx, params, &expand, "/v1/customers/search", search::CUSTOMER_FIELDS, |c| c).await
 }
-

@@ -29,10 +29,13 @@ pub struct ListFilters {
 /// https://docs.stripe.com/api/events/list — `type` accepts a `*` wildcard (`customer.*`).
 pub async fn list(ctx: Ctx, ListParams { mut page, filters, expand }: ListParams<ListFilters>) -> ApiResult {
     if filters.kind.is_some() && filters.types.is_some() {
-        return Err(ApiError::invalid_request("You may only specify one of these parameters: type, types.").with_param("types"));
+        return Err(
+            ApiError::invalid_request("You may only specify one of these parameters: type, types.").with_param("types")
+        );
     }
     if filters.delivery_success.is_some() {
-        return Err(ApiError::invalid_request("delivery_success is not supported until webhook delivery exists.").with_param("delivery_success"));
+        return Err(ApiError::invalid_request("delivery_success is not supported until webhook delivery exists.")
+            .with_param("delivery_success"));
     }
     let mut types: Vec<String> = filters.types.unwrap_or_default();
     if let Some(kind) = filters.kind {
@@ -55,12 +58,20 @@ pub async fn list(ctx: Ctx, ListParams { mut page, filters, expand }: ListParams
 
 fn matches(pattern: &str, kind: &str) -> bool {
     match pattern.split_once('*') {
-        Some((prefix, suffix)) => kind.len() >= prefix.len() + suffix.len() && kind.starts_with(prefix) && kind.ends_with(suffix),
+        Some((prefix, suffix)) => {
+            kind.len() >= prefix.len() + suffix.len() && kind.starts_with(prefix) && kind.ends_with(suffix)
+        }
         None => pattern == kind,
     }
 }
 
-async fn list_wildcard(ctx: Ctx, page: portico_store::ListQuery, exact: Vec<String>, wildcard: Vec<String>, expand: Vec<String>) -> ApiResult {
+async fn list_wildcard(
+    ctx: Ctx,
+    page: portico_store::ListQuery,
+    exact: Vec<String>,
+    wildcard: Vec<String>,
+    expand: Vec<String>,
+) -> ApiResult {
     let limit = page.limit as usize;
     let mut scan = page.clone();
     scan.limit = 100;

@@ -217,7 +217,11 @@ pub async fn detach(ctx: Ctx, Path(id): Path<String>, Params { expand, .. }: Par
 
 /// Detaches a payment method for good (a detached card cannot be attached again) and records the event;
 /// returns the customer it belonged to.
-pub async fn detach_from_customer(ctx: &Ctx, tx: &mut dyn Tx, payment_method: &mut PaymentMethod) -> Result<String, ApiError> {
+pub async fn detach_from_customer(
+    ctx: &Ctx,
+    tx: &mut dyn Tx,
+    payment_method: &mut PaymentMethod,
+) -> Result<String, ApiError> {
     let before = serde_json::to_value(&*payment_method).map_err(ApiError::internal)?;
     let customer_id = payment_method.detach()?;
     let mut record = record(ctx, tx, &payment_method.id).await?;

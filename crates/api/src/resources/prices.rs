@@ -185,6 +185,5 @@ pub async fn search(ctx: Ctx, Params { params, expand }: Params<search::SearchPa
         let expand = expand.clone();
         move |price: Price| shown(&price, &expand)
     };
-    search::run::<Price>(&ctx, params, &expand, "/v1/prices/search", search::PRICE_FIELDS, shape)
-        .await
+    search::run::<Price>(&ctx, params, &expand, "/v1/prices/search", search::PRICE_FIELDS, shape).await
 }

@@ -13,7 +13,14 @@ use crate::respond;
 
 /// Creates a tax id for a customer inside another request too (customer create's `tax_id_data[]`);
 /// `param` prefixes the error's param so it points at the right array entry.
-pub async fn create_for(ctx: &Ctx, tx: &mut dyn Tx, customer: &str, kind: &str, value: &str, param: &str) -> Result<TaxId, ApiError> {
+pub async fn create_for(
+    ctx: &Ctx,
+    tx: &mut dyn Tx,
+    customer: &str,
+    kind: &str,
+    value: &str,
+    param: &str,
+) -> Result<TaxId, ApiError> {
     let params = TaxIdCreate { kind: kind.to_owned(), value: value.to_owned() };
     let tax_id = TaxId::create(params, customer, ctx.scope().livemode, ctx.now()).map_err(|mut error| {
         if !param.is_empty() {
@@ -34,7 +41,11 @@ async fn load(ctx: &Ctx, tx: &mut dyn Tx, customer: &str, id: &str) -> Result<Ta
 }
 
 /// https://docs.stripe.com/api/tax_ids/customer_create
-pub async fn create(ctx: Ctx, Path(customer): Path<String>, Params { params, expand }: Params<TaxIdCreate>) -> ApiResult {
+pub async fn create(
+    ctx: Ctx,
+    Path(customer): Path<String>,
+    Params { params, expand }: Params<TaxIdCreate>,
+) -> ApiResult {
     let mut tx = ctx.tx().await;
     customers::load(&ctx, &mut **tx, &customer, "customer").await?;
     let tax_id = create_for(&ctx, &mut **tx, &customer, &params.kind, &params.value, "").await?;
@@ -42,7 +53,11 @@ pub async fn create(ctx: Ctx, Path(customer): Path<String>, Params { params, exp
 }
 
 /// https://docs.stripe.com/api/tax_ids/customer_retrieve
-pub async fn retrieve(ctx: Ctx, Path((customer, id)): Path<(String, String)>, Params { expand, .. }: Params<NoParams>) -> ApiResult {
+pub async fn retrieve(
+    ctx: Ctx,
+    Path((customer, id)): Path<(String, String)>,
+    Params { expand, .. }: Params<NoParams>,
+) -> ApiResult {
     let mut tx = ctx.tx().await;
     let tax_id = load(&ctx, &mut **tx, &customer, &id).await?;
     respond::object(&ctx, &mut **tx, &tax_id, &expand).await
@@ -58,7 +73,11 @@ pub async fn delete(ctx: Ctx, Path((customer, id)): Path<(String, String)>, _: P
 }
 
 /// https://docs.stripe.com/api/tax_ids/customer_list
-pub async fn list(ctx: Ctx, Path(customer): Path<String>, ListParams { page, expand, .. }: ListParams<NoParams>) -> ApiResult {
+pub async fn list(
+    ctx: Ctx,
+    Path(customer): Path<String>,
+    ListParams { page, expand, .. }: ListParams<NoParams>,
+) -> ApiResult {
     let mut tx = ctx.tx().await;
     customers::load(&ctx, &mut **tx, &customer, "customer").await?;
     let page = ListQuery { customer: Some(customer.clone()), ..page };

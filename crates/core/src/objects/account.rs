@@ -279,7 +279,12 @@ fn validate_country(country: &str) -> Result<String, ParamError> {
     if country.len() == 2 && country.bytes().all(|b| b.is_ascii_alphabetic()) {
         Ok(country.to_ascii_uppercase())
     } else {
-        Err(ParamError::invalid("country", format!("Country '{country}' is unknown. Try using a 2-character alphapetic country code instead, such as 'US', 'EE', or 'FR'.")))
+        Err(ParamError::invalid(
+            "country",
+            format!(
+                "Country '{country}' is unknown. Try using a 2-character alphapetic country code instead, such as 'US', 'EE', or 'FR'."
+            ),
+        ))
     }
 }
 
@@ -288,7 +293,13 @@ impl Account {
         let country = validate_country(params.country.as_deref().unwrap_or("US"))?;
         let default_currency = match params.default_currency {
             Some(c) => currency::parse_currency("default_currency", &c)?,
-            None => if country == "US" { "usd".into() } else { "eur".into() },
+            None => {
+                if country == "US" {
+                    "usd".into()
+                } else {
+                    "eur".into()
+                }
+            }
         };
         let mut account = Account {
             id: ids::new_id(Self::PREFIX),
@@ -346,8 +357,16 @@ impl Account {
 
 impl BusinessProfile {
     fn apply(&mut self, params: BusinessProfileParams) {
-        let BusinessProfileParams { mcc, name, product_description, support_address, support_email, support_phone, support_url, url } =
-            params;
+        let BusinessProfileParams {
+            mcc,
+            name,
+            product_description,
+            support_address,
+            support_email,
+            support_phone,
+            support_url,
+            url,
+        } = params;
         let fields = [
             (&mut self.mcc, mcc),
             (&mut self.name, name),
@@ -397,8 +416,13 @@ mod tests {
 
     #[test]
     fn updating_one_business_profile_field_keeps_the_others() {
-        let profile = BusinessProfileParams { name: Some("Shop".into()), url: Some("https://shop.example".into()), ..Default::default() };
-        let mut account = Account::create(AccountCreate { business_profile: Some(profile), ..Default::default() }, 0).unwrap();
+        let profile = BusinessProfileParams {
+            name: Some("Shop".into()),
+            url: Some("https://shop.example".into()),
+            ..Default::default()
+        };
+        let mut account =
+            Account::create(AccountCreate { business_profile: Some(profile), ..Default::default() }, 0).unwrap();
         let update = BusinessProfileParams { support_email: Some("help@shop.example".into()), ..Default::default() };
         account.update(AccountUpdate { business_profile: Some(update), ..Default::default() }).unwrap();
         assert_eq!(account.business_profile.name.as_deref(), Some("Shop"));

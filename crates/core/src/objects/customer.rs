@@ -253,7 +253,11 @@ fn validate_email(email: String) -> Result<String, ParamError> {
     let valid = email.len() <= 512
         && !email.chars().any(char::is_whitespace)
         && email.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && !domain.contains('@') && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
         });
     if valid {
         Ok(email)
@@ -317,12 +321,8 @@ mod tests {
 
     #[test]
     fn a_malformed_email_is_rejected_and_the_customer_keeps_its_old_one() {
-        let mut c = Customer::create(
-            CustomerCreate { email: Some("a@b.co".into()), ..Default::default() },
-            false,
-            0,
-        )
-        .unwrap();
+        let mut c =
+            Customer::create(CustomerCreate { email: Some("a@b.co".into()), ..Default::default() }, false, 0).unwrap();
         let err = c.update(CustomerUpdate { email: Patch::Set("nope".into()), ..Default::default() }).unwrap_err();
         assert_eq!(err.code, ParamCode::EmailInvalid);
         assert_eq!(c.email.as_deref(), Some("a@b.co"));
@@ -330,7 +330,8 @@ mod tests {
 
     #[test]
     fn clearing_a_field_sets_it_to_null() {
-        let mut c = Customer::create(CustomerCreate { name: Some("Ann".into()), ..Default::default() }, false, 0).unwrap();
+        let mut c =
+            Customer::create(CustomerCreate { name: Some("Ann".into()), ..Default::default() }, false, 0).unwrap();
         c.update(CustomerUpdate { name: Patch::Clear, ..Default::default() }).unwrap();
         assert_eq!(c.name, None);
     }
@@ -338,6 +339,9 @@ mod tests {
     #[test]
     fn locales_must_be_well_formed_tags() {
         assert!(validate_locales(vec!["de-CH".into(), "zh-Hant-TW".into()]).is_ok());
-        assert_eq!(validate_locales(vec!["en".into(), "!!".into()]).unwrap_err().param.as_deref(), Some("preferred_locales[1]"));
+        assert_eq!(
+            validate_locales(vec!["en".into(), "!!".into()]).unwrap_err().param.as_deref(),
+            Some("preferred_locales[1]")
+        );
     }
 }

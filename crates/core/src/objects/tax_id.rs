@@ -114,13 +114,20 @@ mod tests {
         let id = TaxId::create(create("DE123456789"), "cus_1", false, 0).unwrap();
         assert_eq!(id.country.as_deref(), Some("DE"));
         assert_eq!(id.verification.unwrap().status, "pending");
-        assert_eq!(TaxId::create(create("DE000000000"), "cus_1", false, 0).unwrap().verification.unwrap().status, "verified");
-        assert_eq!(TaxId::create(create("DE111111111"), "cus_1", false, 0).unwrap().verification.unwrap().status, "unverified");
+        assert_eq!(
+            TaxId::create(create("DE000000000"), "cus_1", false, 0).unwrap().verification.unwrap().status,
+            "verified"
+        );
+        assert_eq!(
+            TaxId::create(create("DE111111111"), "cus_1", false, 0).unwrap().verification.unwrap().status,
+            "unverified"
+        );
     }
 
     #[test]
     fn a_malformed_value_is_tax_id_invalid() {
-        let err = TaxId::create(TaxIdCreate { kind: "us_ein".into(), value: "12".into() }, "cus_1", false, 0).unwrap_err();
+        let err =
+            TaxId::create(TaxIdCreate { kind: "us_ein".into(), value: "12".into() }, "cus_1", false, 0).unwrap_err();
         assert_eq!(err.code.as_str(), Some("tax_id_invalid"));
         assert_eq!(err.param.as_deref(), Some("value"));
     }

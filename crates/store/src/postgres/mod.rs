@@ -12,7 +12,8 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use crate::{Result, Store, Tx};
 use tx::PostgresTx;
 
-const MIGRATIONS: crate::migrations::Files = &[(1, "objects", include_str!("../../migrations/postgres/0001_objects.sql"))];
+const MIGRATIONS: crate::migrations::Files =
+    &[(1, "objects", include_str!("../../migrations/postgres/0001_objects.sql"))];
 
 pub struct PostgresStore {
     pool: PgPool,

@@ -97,7 +97,11 @@ impl PostgresTx {
     /// sent first so the statement sees them.
     async fn conn(&mut self) -> Result<&mut PgConnection> {
         if self.conn.is_none() {
-            self.conn = Some(if self.write { Conn::Tx(self.pool.begin().await?) } else { Conn::Plain(self.pool.acquire().await?) });
+            self.conn = Some(if self.write {
+                Conn::Tx(self.pool.begin().await?)
+            } else {
+                Conn::Plain(self.pool.acquire().await?)
+            });
         }
         if let Some(mut statement) = insert_statement(std::mem::take(&mut self.pending), self.pending_key.take()) {
             statement.build().execute(self.raw()).await.map_err(classify)?;
@@ -149,7 +153,8 @@ impl PostgresTx {
         qb.push(format!(" ORDER BY created {order}, seq {order} LIMIT ")).push_bind(i64::from(limit) + 1);
         let rows = qb.build().fetch_all(self.conn().await?).await?;
         let has_more = rows.len() > limit as usize;
-        let mut data = rows.iter().take(limit as usize).map(|row| Ok(row.get::<Value, _>(0))).collect::<Result<Vec<_>>>()?;
+        let mut data =
+            rows.iter().take(limit as usize).map(|row| Ok(row.get::<Value, _>(0))).collect::<Result<Vec<_>>>()?;
         if reverse {
             data.reverse();
         }
@@ -160,24 +165,27 @@ impl PostgresTx {
 #[async_trait]
 impl Tx for PostgresTx {
     async fn get(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<Value>> {
-        let row = sqlx::query("SELECT data FROM objects WHERE account = $1 AND livemode = $2 AND kind = $3 AND id = $4")
-            .bind(&scope.account)
-            .bind(scope.livemode)
-            .bind(kind)
-            .bind(id)
-            .fetch_optional(self.conn().await?)
-            .await?;
+        let row =
+            sqlx::query("SELECT data FROM objects WHERE account = $1 AND livemode = $2 AND kind = $3 AND id = $4")
+                .bind(&scope.account)
+                .bind(scope.livemode)
+                .bind(kind)
+                .bind(id)
+                .fetch_optional(self.conn().await?)
+                .await?;
         row.map(|row| Ok(row.get::<Value, _>(0))).transpose()
     }
 
     async fn get_for_update(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<Value>> {
-        let row = sqlx::query("SELECT data FROM objects WHERE account = $1 AND livemode = $2 AND kind = $3 AND id = $4 FOR UPDATE")
-            .bind(&scope.account)
-            .bind(scope.livemode)
-            .bind(kind)
-            .bind(id)
-            .fetch_optional(self.conn().await?)
-            .await?;
+        let row = sqlx::query(
+            "SELECT data FROM objects WHERE account = $1 AND livemode = $2 AND kind = $3 AND id = $4 FOR UPDATE",
+        )
+        .bind(&scope.account)
+        .bind(scope.livemode)
+        .bind(kind)
+        .bind(id)
+        .fetch_optional(self.conn().await?)
+        .await?;
         Ok(row.map(|row| row.get::<Value, _>(0)))
     }
 
@@ -218,7 +226,9 @@ impl Tx for PostgresTx {
         if let Some(customer) = &query.customer {
             qb.push(" AND customer = ").push_bind(customer.clone());
         }
-        for (op, bound) in [(">", query.created.gt), (">=", query.created.gte), ("<", query.created.lt), ("<=", query.created.lte)] {
+        for (op, bound) in
+            [(">", query.created.gt), (">=", query.created.gte), ("<", query.created.lt), ("<=", query.created.lte)]
+        {
             if let Some(bound) = bound {
                 qb.push(format!(" AND created {op} ")).push_bind(bound);
             }
@@ -232,7 +242,11 @@ impl Tx for PostgresTx {
                     qb.push(" AND data @> ").push_bind(containment(path, scalar_json(value))).push("::jsonb");
                 }
                 FieldFilter::In(path, values) => {
-                    qb.push(" AND data #>> ").push_bind(path.clone()).push(" = ANY(").push_bind(values.clone()).push(")");
+                    qb.push(" AND data #>> ")
+                        .push_bind(path.clone())
+                        .push(" = ANY(")
+                        .push_bind(values.clone())
+                        .push(")");
                 }
             }
         }
@@ -247,7 +261,14 @@ impl Tx for PostgresTx {
         self.fetch_page(qb, query.limit, reverse).await
     }
 
-    async fn search(&mut self, scope: &Scope, kind: &str, expr: &SearchExpr, limit: u32, after: Option<&str>) -> Result<Page> {
+    async fn search(
+        &mut self,
+        scope: &Scope,
+        kind: &str,
+        expr: &SearchExpr,
+        limit: u32,
+        after: Option<&str>,
+    ) -> Result<Page> {
         let mut qb = QueryBuilder::new("SELECT data FROM objects");
         push_scope(&mut qb, scope, kind);
         push_search(&mut qb, expr);
@@ -262,11 +283,17 @@ impl Tx for PostgresTx {
     /// key is inserted with the answer. Two concurrent requests with one key may both run: the second insert of
     /// the key waits for the first transaction, then fails with a conflict, undoing the second request.
     async fn claim_idempotency_key(&mut self, scope: &Scope, key: &str, fingerprint: &str, now: i64) -> Result<Claim> {
-        let query = sqlx::query("SELECT fingerprint, status, body FROM idempotency_keys WHERE account = $1 AND livemode = $2 AND key = $3")
-            .bind(&scope.account)
-            .bind(scope.livemode)
-            .bind(key);
-        let row = if self.conn.is_some() { query.fetch_optional(self.conn().await?).await? } else { query.fetch_optional(&self.pool).await? };
+        let query = sqlx::query(
+            "SELECT fingerprint, status, body FROM idempotency_keys WHERE account = $1 AND livemode = $2 AND key = $3",
+        )
+        .bind(&scope.account)
+        .bind(scope.livemode)
+        .bind(key);
+        let row = if self.conn.is_some() {
+            query.fetch_optional(self.conn().await?).await?
+        } else {
+            query.fetch_optional(&self.pool).await?
+        };
         if let Some(row) = row {
             return Ok(Claim::Done {
                 fingerprint: row.get(0),
@@ -282,12 +309,16 @@ impl Tx for PostgresTx {
         let Some((key, fingerprint, created)) = self.claimed.take().filter(|(claimed, _, _)| claimed == key) else {
             return Err(StoreError::Config(format!("idempotency key {key} was not claimed in this transaction")));
         };
-        self.pending_key = Some(KeyRecord { scope: scope.clone(), key, fingerprint, status, body: body.to_owned(), created });
+        self.pending_key =
+            Some(KeyRecord { scope: scope.clone(), key, fingerprint, status, body: body.to_owned(), created });
         Ok(())
     }
 
     async fn prune_idempotency_keys(&mut self, before: i64) -> Result<u64> {
-        let result = sqlx::query("DELETE FROM idempotency_keys WHERE created < $1").bind(before).execute(self.conn().await?).await?;
+        let result = sqlx::query("DELETE FROM idempotency_keys WHERE created < $1")
+            .bind(before)
+            .execute(self.conn().await?)
+            .await?;
         Ok(result.rows_affected())
     }
 
@@ -314,7 +345,10 @@ impl Tx for PostgresTx {
     }
 
     async fn setting(&mut self, name: &str) -> Result<Option<String>> {
-        let row = sqlx::query("SELECT value FROM settings WHERE name = $1").bind(name).fetch_optional(self.conn().await?).await?;
+        let row = sqlx::query("SELECT value FROM settings WHERE name = $1")
+            .bind(name)
+            .fetch_optional(self.conn().await?)
+            .await?;
         Ok(row.map(|row| row.get(0)))
     }
 

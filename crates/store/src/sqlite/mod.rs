@@ -14,7 +14,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use crate::{Result, Store, Tx};
 use tx::SqliteTx;
 
-const MIGRATIONS: crate::migrations::Files = &[(1, "objects", include_str!("../../migrations/sqlite/0001_objects.sql"))];
+const MIGRATIONS: crate::migrations::Files =
+    &[(1, "objects", include_str!("../../migrations/sqlite/0001_objects.sql"))];
 
 pub struct SqliteStore {
     writer: SqlitePool,
@@ -32,10 +33,16 @@ impl SqliteStore {
             .busy_timeout(Duration::from_secs(10))
             .foreign_keys(true);
         // No ping before each acquire: it would cost a trip to the worker thread per transaction.
-        let writer =
-            SqlitePoolOptions::new().max_connections(1).test_before_acquire(false).connect_with(options.clone()).await?;
-        let readers =
-            SqlitePoolOptions::new().max_connections(4).test_before_acquire(false).connect_with(options.read_only(true)).await?;
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .test_before_acquire(false)
+            .connect_with(options.clone())
+            .await?;
+        let readers = SqlitePoolOptions::new()
+            .max_connections(4)
+            .test_before_acquire(false)
+            .connect_with(options.read_only(true))
+            .await?;
         let group = group::GroupCommitter::start(writer.clone());
         Ok(Self { writer, group, readers })
     }

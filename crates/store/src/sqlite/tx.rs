@@ -38,12 +38,29 @@ pub(super) struct SqliteTx {
 /// A queued write.
 #[derive(Clone)]
 pub(super) enum Write {
-    Insert { scope: Scope, row: Row },
+    Insert {
+        scope: Scope,
+        row: Row,
+    },
     /// An idempotency key with the answer it produced. Plain `INSERT`: if a concurrent request with the same
     /// key committed first, this fails with a conflict and takes the whole transaction with it.
-    InsertKey { scope: Scope, key: String, fingerprint: String, status: u16, body: String, created: i64 },
-    PutApiKey { key_hash: String, owner: KeyOwner, now: i64 },
-    SetSetting { name: String, value: String },
+    InsertKey {
+        scope: Scope,
+        key: String,
+        fingerprint: String,
+        status: u16,
+        body: String,
+        created: i64,
+    },
+    PutApiKey {
+        key_hash: String,
+        owner: KeyOwner,
+        now: i64,
+    },
+    SetSetting {
+        name: String,
+        value: String,
+    },
 }
 
 /// `$."a"."b"`: a JSON path for `json_extract`, quoting each label so any metadata key is safe.
@@ -81,7 +98,9 @@ pub(super) fn push_write(qb: &mut QueryBuilder<Sqlite>, write: Write) {
             qb.push(", ").push_bind(row.data.to_string()).push("); ");
         }
         Write::InsertKey { scope, key, fingerprint, status, body, created } => {
-            qb.push("INSERT INTO idempotency_keys (account, livemode, key, fingerprint, status, body, created) VALUES (");
+            qb.push(
+                "INSERT INTO idempotency_keys (account, livemode, key, fingerprint, status, body, created) VALUES (",
+            );
             qb.push_bind(scope.account).push(", ").push_bind(scope.livemode).push(", ").push_bind(key).push(", ");
             qb.push_bind(fingerprint).push(", ").push_bind(i64::from(status)).push(", ").push_bind(body).push(", ");
             qb.push_bind(created).push("); ");
@@ -89,7 +108,9 @@ pub(super) fn push_write(qb: &mut QueryBuilder<Sqlite>, write: Write) {
         Write::PutApiKey { key_hash, owner, now } => {
             qb.push("INSERT INTO api_keys (key_hash, account, livemode, created) VALUES (").push_bind(key_hash);
             qb.push(", ").push_bind(owner.account).push(", ").push_bind(owner.livemode).push(", ").push_bind(now);
-            qb.push(") ON CONFLICT (key_hash) DO UPDATE SET account = excluded.account, livemode = excluded.livemode; ");
+            qb.push(
+                ") ON CONFLICT (key_hash) DO UPDATE SET account = excluded.account, livemode = excluded.livemode; ",
+            );
         }
         Write::SetSetting { name, value } => {
             qb.push("INSERT INTO settings (name, value) VALUES (").push_bind(name).push(", ").push_bind(value);
@@ -112,7 +133,16 @@ pub(super) fn classify(error: sqlx::Error) -> StoreError {
 
 impl SqliteTx {
     pub(super) fn read(pool: SqlitePool) -> Self {
-        Self { pool, readers: None, group: None, claimed: None, write: false, conn: None, open: false, pending: Vec::new() }
+        Self {
+            pool,
+            readers: None,
+            group: None,
+            claimed: None,
+            write: false,
+            conn: None,
+            open: false,
+            pending: Vec::new(),
+        }
     }
 
     pub(super) fn write(pool: SqlitePool, readers: SqlitePool, group: GroupCommitter) -> Self {
@@ -214,7 +244,10 @@ impl Tx for SqliteTx {
 
     async fn update(&mut self, scope: &Scope, row: Row) -> Result<()> {
         let mut qb = self.batch();
-        qb.push("UPDATE objects SET customer = ").push_bind(row.customer).push(", data = ").push_bind(row.data.to_string());
+        qb.push("UPDATE objects SET customer = ")
+            .push_bind(row.customer)
+            .push(", data = ")
+            .push_bind(row.data.to_string());
         push_scope(&mut qb, scope, row.kind);
         qb.push(" AND id = ").push_bind(row.id).push(" RETURNING seq");
         if self.fetch(qb).await?.is_empty() { Err(StoreError::NotFound) } else { Ok(()) }
@@ -241,7 +274,9 @@ impl Tx for SqliteTx {
         if let Some(customer) = &query.customer {
             qb.push(" AND customer = ").push_bind(customer.clone());
         }
-        for (op, bound) in [(">", query.created.gt), (">=", query.created.gte), ("<", query.created.lt), ("<=", query.created.lte)] {
+        for (op, bound) in
+            [(">", query.created.gt), (">=", query.created.gte), ("<", query.created.lt), ("<=", query.created.lte)]
+        {
             if let Some(bound) = bound {
                 qb.push(format!(" AND created {op} ")).push_bind(bound);
             }
@@ -274,7 +309,14 @@ impl Tx for SqliteTx {
         self.fetch_page(qb, query.limit, reverse).await
     }
 
-    async fn search(&mut self, scope: &Scope, kind: &str, expr: &SearchExpr, limit: u32, after: Option<&str>) -> Result<Page> {
+    async fn search(
+        &mut self,
+        scope: &Scope,
+        kind: &str,
+        expr: &SearchExpr,
+        limit: u32,
+        after: Option<&str>,
+    ) -> Result<Page> {
         let cursor = match after {
             Some(after) => Some(self.cursor(scope, kind, after).await?),
             None => None,
