@@ -1,6 +1,8 @@
 -- Every Stripe object is one JSON document in its wire shape, beside the columns queries filter and sort on.
 CREATE TABLE objects (
-    seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+    -- No AUTOINCREMENT: it rewrites sqlite_sequence on every insert. A reused rowid can only be the highest
+    -- one (after its row was deleted), so newest-first order by (created, seq) is unaffected.
+    seq      INTEGER PRIMARY KEY,
     account  TEXT    NOT NULL,
     livemode INTEGER NOT NULL,
     kind     TEXT    NOT NULL,

@@ -88,8 +88,8 @@ impl PostgresTx {
 
     fn raw(&mut self) -> &mut PgConnection {
         match self.conn.as_mut().expect("connection opened before use") {
-            Conn::Tx(tx) => &mut **tx,
-            Conn::Plain(conn) => &mut **conn,
+            Conn::Tx(tx) => tx,
+            Conn::Plain(conn) => conn,
         }
     }
 

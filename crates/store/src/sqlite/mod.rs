@@ -1,6 +1,7 @@
 //! SQLite backend: one file in WAL mode. Writers are serialized through a one-connection pool (SQLite allows
 //! one writer at a time; queueing in the pool avoids `SQLITE_BUSY`), readers use their own pool.
 
+mod checkpoint;
 mod group;
 mod search;
 mod tx;
@@ -21,6 +22,13 @@ pub struct SqliteStore {
     writer: SqlitePool,
     group: group::GroupCommitter,
     readers: SqlitePool,
+    checkpointer: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for SqliteStore {
+    fn drop(&mut self) {
+        self.checkpointer.abort();
+    }
 }
 
 impl SqliteStore {
@@ -31,20 +39,24 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10))
-            .foreign_keys(true);
-        // No ping before each acquire: it would cost a trip to the worker thread per transaction.
+            .foreign_keys(true)
+            // Keeps the WAL file from staying at its high-water mark after a burst.
+            .pragma("journal_size_limit", "67108864");
+        // No ping before each acquire: it would cost a trip to the worker thread per transaction. Checkpoints
+        // are the checkpointer's job, not the writer's.
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .test_before_acquire(false)
-            .connect_with(options.clone())
+            .connect_with(options.clone().pragma("wal_autocheckpoint", "0"))
             .await?;
         let readers = SqlitePoolOptions::new()
             .max_connections(4)
             .test_before_acquire(false)
-            .connect_with(options.read_only(true))
+            .connect_with(options.clone().read_only(true))
             .await?;
         let group = group::GroupCommitter::start(writer.clone());
-        Ok(Self { writer, group, readers })
+        let checkpointer = checkpoint::start(options);
+        Ok(Self { writer, group, readers, checkpointer })
     }
 }
 
