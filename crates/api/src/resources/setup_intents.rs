@@ -353,6 +353,9 @@ pub async fn authenticate(
     Path(id): Path<String>,
     Params { params, expand }: Params<AuthenticateParams>,
 ) -> ApiResult {
+    if ctx.scope().livemode {
+        return Err(ApiError::invalid_request("Test helpers can only be used with a test mode key (sk_test_…)."));
+    }
     let mut tx = ctx.tx().await;
     let mut intent = load(&ctx, &mut **tx, &id).await?;
     intent.awaiting_authentication().map_err(|e| refusal(e, Some(&intent)))?;
