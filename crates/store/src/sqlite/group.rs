@@ -4,9 +4,10 @@
 //! so acknowledged writes are as durable as with one commit each; each request's writes stay all-or-nothing
 //! because a failed group is rolled back and its requests are then run one by one in their own transactions.
 
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use sqlx::{QueryBuilder, Sqlite};
 use tokio::sync::{mpsc, oneshot};
 
+use super::conns::Conns;
 use super::tx::{Write, classify, push_write};
 use crate::{Result, StoreError};
 
@@ -26,7 +27,7 @@ pub(super) struct GroupCommitter {
 
 impl GroupCommitter {
     /// Starts the committing task on the current Tokio runtime; it ends when the last handle is dropped.
-    pub(super) fn start(writer: SqlitePool) -> Self {
+    pub(super) fn start(writer: Conns) -> Self {
         let (jobs, queue) = mpsc::unbounded_channel();
         tokio::spawn(run(writer, queue));
         Self { jobs }
@@ -40,7 +41,7 @@ impl GroupCommitter {
     }
 }
 
-async fn run(writer: SqlitePool, mut queue: mpsc::UnboundedReceiver<Job>) {
+async fn run(writer: Conns, mut queue: mpsc::UnboundedReceiver<Job>) {
     let mut group = Vec::with_capacity(MAX_GROUP);
     while queue.recv_many(&mut group, MAX_GROUP).await > 0 {
         let together = group.iter().flat_map(|job| job.writes.iter().cloned()).collect();
@@ -60,8 +61,8 @@ async fn run(writer: SqlitePool, mut queue: mpsc::UnboundedReceiver<Job>) {
     }
 }
 
-async fn execute(writer: &SqlitePool, writes: Vec<Write>) -> Result<()> {
-    let mut conn = writer.acquire().await?;
+async fn execute(writer: &Conns, writes: Vec<Write>) -> Result<()> {
+    let mut conn = writer.acquire().await;
     let mut qb = QueryBuilder::<Sqlite>::new("BEGIN IMMEDIATE; ");
     for write in writes {
         push_write(&mut qb, write);

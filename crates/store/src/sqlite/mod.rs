@@ -1,7 +1,8 @@
-//! SQLite backend: one file in WAL mode. Writers are serialized through a one-connection pool (SQLite allows
-//! one writer at a time; queueing in the pool avoids `SQLITE_BUSY`), readers use their own pool.
+//! SQLite backend: one file in WAL mode. Writers are serialized through one connection (SQLite allows one writer
+//! at a time; queueing for the connection avoids `SQLITE_BUSY`), readers use four read-only connections.
 
 mod checkpoint;
+mod conns;
 mod group;
 mod search;
 mod tx;
@@ -10,7 +11,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+
+use conns::Conns;
 
 use crate::{Result, Store, Tx};
 use tx::SqliteTx;
@@ -19,9 +22,9 @@ const MIGRATIONS: crate::migrations::Files =
     &[(1, "objects", include_str!("../../migrations/sqlite/0001_objects.sql"))];
 
 pub struct SqliteStore {
-    writer: SqlitePool,
+    writer: Conns,
     group: group::GroupCommitter,
-    readers: SqlitePool,
+    readers: Conns,
     checkpointer: tokio::task::JoinHandle<()>,
 }
 
@@ -42,18 +45,9 @@ impl SqliteStore {
             .foreign_keys(true)
             // Keeps the WAL file from staying at its high-water mark after a burst.
             .pragma("journal_size_limit", "67108864");
-        // No ping before each acquire: it would cost a trip to the worker thread per transaction. Checkpoints
-        // are the checkpointer's job, not the writer's.
-        let writer = SqlitePoolOptions::new()
-            .max_connections(1)
-            .test_before_acquire(false)
-            .connect_with(options.clone().pragma("wal_autocheckpoint", "0"))
-            .await?;
-        let readers = SqlitePoolOptions::new()
-            .max_connections(4)
-            .test_before_acquire(false)
-            .connect_with(options.clone().read_only(true))
-            .await?;
+        // Checkpoints are the checkpointer's job, not the writer's.
+        let writer = Conns::open(&options.clone().pragma("wal_autocheckpoint", "0"), 1).await?;
+        let readers = Conns::open(&options.clone().read_only(true), 4).await?;
         let group = group::GroupCommitter::start(writer.clone());
         let checkpointer = checkpoint::start(options);
         Ok(Self { writer, group, readers, checkpointer })
@@ -71,7 +65,8 @@ impl Store for SqliteStore {
     }
 
     async fn migrate(&self) -> Result<()> {
-        crate::migrations::migrator(MIGRATIONS).run(&self.writer).await?;
+        let mut writer = self.writer.acquire().await;
+        crate::migrations::migrator(MIGRATIONS).run_direct(None, &mut *writer, false).await?;
         Ok(())
     }
 

@@ -13,23 +13,23 @@
 use async_trait::async_trait;
 use portico_core::Scope;
 use serde_json::Value;
-use sqlx::pool::PoolConnection;
 use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Row as _, Sqlite, SqlitePool};
+use sqlx::{QueryBuilder, Row as _, Sqlite};
 
+use super::conns::{Conns, Lease};
 use super::group::GroupCommitter;
 use super::search::push_search;
 use crate::{Claim, FieldFilter, KeyOwner, ListQuery, Page, Result, Row, Scalar, SearchExpr, StoreError, Tx};
 
 pub(super) struct SqliteTx {
-    pool: SqlitePool,
+    pool: Conns,
     /// Where a write transaction looks up idempotency keys before it holds the writer.
-    readers: Option<SqlitePool>,
+    readers: Option<Conns>,
     group: Option<GroupCommitter>,
     /// The idempotency key this transaction claimed: `(key, fingerprint, claimed at)`.
     claimed: Option<(String, String, i64)>,
     write: bool,
-    conn: Option<PoolConnection<Sqlite>>,
+    conn: Option<Lease>,
     /// `BEGIN IMMEDIATE` was sent: the connection is inside a transaction that must end.
     open: bool,
     pending: Vec<Write>,
@@ -132,7 +132,7 @@ pub(super) fn classify(error: sqlx::Error) -> StoreError {
 }
 
 impl SqliteTx {
-    pub(super) fn read(pool: SqlitePool) -> Self {
+    pub(super) fn read(pool: Conns) -> Self {
         Self {
             pool,
             readers: None,
@@ -145,7 +145,7 @@ impl SqliteTx {
         }
     }
 
-    pub(super) fn write(pool: SqlitePool, readers: SqlitePool, group: GroupCommitter) -> Self {
+    pub(super) fn write(pool: Conns, readers: Conns, group: GroupCommitter) -> Self {
         Self {
             pool,
             readers: Some(readers),
@@ -174,7 +174,7 @@ impl SqliteTx {
 
     async fn fetch(&mut self, mut qb: QueryBuilder<Sqlite>) -> Result<Vec<SqliteRow>> {
         if self.conn.is_none() {
-            self.conn = Some(self.pool.acquire().await?);
+            self.conn = Some(self.pool.acquire().await);
         }
         let conn = self.conn.as_mut().expect("connection acquired above");
         qb.build().fetch_all(&mut **conn).await.map_err(classify)
@@ -203,7 +203,7 @@ impl SqliteTx {
 }
 
 impl Drop for SqliteTx {
-    /// An unfinished write transaction is rolled back before its connection goes back to the pool.
+    /// An unfinished write transaction is rolled back before its connection is handed to anyone else.
     fn drop(&mut self) {
         let Some(mut conn) = self.conn.take() else { return };
         if !self.open {
@@ -216,7 +216,9 @@ impl Drop for SqliteTx {
                     let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
                 });
             }
-            Err(_) => drop(conn.detach()),
+            // Outside a runtime nothing can be awaited; the next BEGIN on this connection would then fail
+            // loudly rather than run inside the abandoned transaction. Portico never drops one there.
+            Err(_) => drop(conn),
         }
     }
 }
@@ -341,7 +343,7 @@ impl Tx for SqliteTx {
         qb.push(" AND key = ").push_bind(key.to_owned());
         let rows = match (&self.readers, self.open) {
             (Some(readers), false) => {
-                let mut reader = readers.acquire().await?;
+                let mut reader = readers.acquire().await;
                 qb.build().fetch_all(&mut *reader).await.map_err(classify)?
             }
             _ => self.fetch(qb).await?,
