@@ -1,17 +1,26 @@
 //! Group commit for SQLite: transactions that only write (the common create: an object, its event, an
-//! idempotency record) are queued and committed together, many per SQLite transaction, by one task that owns
-//! the turn at the writer connection. Each request is answered only after the commit that holds its writes,
-//! so acknowledged writes are as durable as with one commit each; each request's writes stay all-or-nothing
+//! idempotency record) are queued and committed together, many per SQLite transaction, by one task that takes
+//! the writer's turn for them. Each request is answered only after the commit that holds its writes, so
+//! acknowledged writes are as durable as with one commit each; each request's writes stay all-or-nothing
 //! because a failed group is rolled back and its requests are then run one by one in their own transactions.
+//!
+//! The group is written through its own rusqlite connection, synchronously on the task's thread: a statement
+//! sent to sqlx's worker thread costs a cross-thread round trip (about 60 µs on the 2-core machine, measured),
+//! while a whole group (`BEGIN IMMEDIATE`, the inserts, `COMMIT`) runs in about 25 µs per request in-thread.
+//! The task holds the sqlx writer connection meanwhile, so the two connections never contend for SQLite's
+//! write lock.
 
-use sqlx::{QueryBuilder, Sqlite};
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode, params};
 use tokio::sync::{mpsc, oneshot};
 
 use super::conns::Conns;
-use super::tx::{Write, classify, push_write};
+use super::tx::Write;
 use crate::{Result, StoreError};
 
-/// Most requests' writes one group commit carries (SQLite's limit on bound parameters is far above this).
+/// Most requests one group commit carries.
 const MAX_GROUP: usize = 64;
 
 struct Job {
@@ -26,11 +35,15 @@ pub(super) struct GroupCommitter {
 }
 
 impl GroupCommitter {
-    /// Starts the committing task on the current Tokio runtime; it ends when the last handle is dropped.
-    pub(super) fn start(writer: Conns) -> Self {
+    /// Opens the group's connection to the database file and starts the committing task on the current Tokio
+    /// runtime; the task ends when the last handle is dropped.
+    pub(super) fn start(file: &Path, writer: Conns) -> Result<Self> {
+        let conn = Connection::open(file)?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0; PRAGMA foreign_keys = ON;")?;
         let (jobs, queue) = mpsc::unbounded_channel();
-        tokio::spawn(run(writer, queue));
-        Self { jobs }
+        tokio::spawn(run(conn, writer, queue));
+        Ok(Self { jobs })
     }
 
     /// Commits `writes` as one transaction (possibly sharing a SQLite transaction with others).
@@ -41,11 +54,12 @@ impl GroupCommitter {
     }
 }
 
-async fn run(writer: Conns, mut queue: mpsc::UnboundedReceiver<Job>) {
+async fn run(conn: Connection, writer: Conns, mut queue: mpsc::UnboundedReceiver<Job>) {
     let mut group = Vec::with_capacity(MAX_GROUP);
     while queue.recv_many(&mut group, MAX_GROUP).await > 0 {
-        let together = group.iter().flat_map(|job| job.writes.iter().cloned()).collect();
-        match execute(&writer, together).await {
+        // The writer's turn: no open transaction holds SQLite's write lock while the group is written.
+        let _turn = writer.acquire().await;
+        match commit(&conn, group.iter().flat_map(|job| &job.writes)) {
             Ok(()) => {
                 for job in group.drain(..) {
                     let _ = job.done.send(Ok(()));
@@ -54,23 +68,57 @@ async fn run(writer: Conns, mut queue: mpsc::UnboundedReceiver<Job>) {
             // Someone's writes broke a rule (a duplicate id): run each request alone to find whose.
             Err(_) => {
                 for job in group.drain(..) {
-                    let _ = job.done.send(execute(&writer, job.writes).await);
+                    let _ = job.done.send(commit(&conn, &job.writes));
                 }
             }
         }
     }
 }
 
-async fn execute(writer: &Conns, writes: Vec<Write>) -> Result<()> {
-    let mut conn = writer.acquire().await;
-    let mut qb = QueryBuilder::<Sqlite>::new("BEGIN IMMEDIATE; ");
-    for write in writes {
-        push_write(&mut qb, write);
+/// Writes everything in one SQLite transaction, or nothing.
+fn commit<'w>(conn: &Connection, writes: impl IntoIterator<Item = &'w Write>) -> Result<()> {
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    let outcome =
+        writes.into_iter().try_for_each(|write| apply(conn, write)).and_then(|()| conn.execute_batch("COMMIT"));
+    if let Err(error) = outcome {
+        let _ = conn.execute_batch("ROLLBACK");
+        return Err(classify(error));
     }
-    qb.push("COMMIT");
-    let outcome = qb.build().persistent(false).execute(&mut *conn).await.map(drop).map_err(classify);
-    if outcome.is_err() {
-        let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+    Ok(())
+}
+
+fn apply(conn: &Connection, write: &Write) -> rusqlite::Result<()> {
+    match write {
+        Write::Insert { scope, row } => conn
+            .prepare_cached(
+                "INSERT INTO objects (account, livemode, kind, id, customer, created, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![scope.account, scope.livemode, row.kind, row.id, row.customer, row.created, row.data.to_string()]),
+        Write::InsertKey { scope, key, fingerprint, status, body, created } => conn
+            .prepare_cached(
+                "INSERT INTO idempotency_keys (account, livemode, key, fingerprint, status, body, created) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![scope.account, scope.livemode, key, fingerprint, status, body, created]),
+        Write::PutApiKey { key_hash, owner, now } => conn
+            .prepare_cached(
+                "INSERT INTO api_keys (key_hash, account, livemode, created) VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT (key_hash) DO UPDATE SET account = excluded.account, livemode = excluded.livemode",
+            )?
+            .execute(params![key_hash, owner.account, owner.livemode, now]),
+        Write::SetSetting { name, value } => conn
+            .prepare_cached(
+                "INSERT INTO settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            )?
+            .execute(params![name, value]),
     }
-    outcome
+    .map(drop)
+}
+
+/// A uniqueness violation means a conflicting id or idempotency key; everything else is a database failure.
+fn classify(error: rusqlite::Error) -> StoreError {
+    match error.sqlite_error_code() {
+        Some(ErrorCode::ConstraintViolation) => StoreError::Conflict,
+        _ => StoreError::Sqlite(error),
+    }
 }

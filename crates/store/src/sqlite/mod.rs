@@ -48,7 +48,7 @@ impl SqliteStore {
         // Checkpoints are the checkpointer's job, not the writer's.
         let writer = Conns::open(&options.clone().pragma("wal_autocheckpoint", "0"), 1).await?;
         let readers = Conns::open(&options.clone().read_only(true), 4).await?;
-        let group = group::GroupCommitter::start(writer.clone());
+        let group = group::GroupCommitter::start(options.get_filename(), writer.clone())?;
         let checkpointer = checkpoint::start(options);
         Ok(Self { writer, group, readers, checkpointer })
     }

@@ -89,7 +89,7 @@ fn push_scope(qb: &mut QueryBuilder<Sqlite>, scope: &Scope, kind: &str) {
     qb.push(" AND kind = ").push_bind(kind.to_owned());
 }
 
-pub(super) fn push_write(qb: &mut QueryBuilder<Sqlite>, write: Write) {
+fn push_write(qb: &mut QueryBuilder<Sqlite>, write: Write) {
     match write {
         Write::Insert { scope, row } => {
             qb.push("INSERT INTO objects (account, livemode, kind, id, customer, created, data) VALUES (");
@@ -124,7 +124,7 @@ fn parse(data: &str) -> Result<Value> {
 }
 
 /// A uniqueness violation means a conflicting id; everything else is a database failure.
-pub(super) fn classify(error: sqlx::Error) -> StoreError {
+fn classify(error: sqlx::Error) -> StoreError {
     match &error {
         sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict,
         _ => StoreError::Database(error),
