@@ -12,8 +12,10 @@ CREATE TABLE objects (
 CREATE INDEX objects_newest_first ON objects (account, livemode, kind, created DESC, seq DESC);
 CREATE INDEX objects_by_customer ON objects (account, livemode, customer, kind, created DESC, seq DESC)
     WHERE customer IS NOT NULL;
--- Field filters (email, product, active, lookup_key …) are JSONB containment queries.
-CREATE INDEX objects_fields ON objects USING GIN (data jsonb_path_ops);
+-- Field filters (email, product, active, lookup_key …) are JSONB containment queries. Events, the largest and
+-- most written documents, stay out of it: it cost a quarter of a create's time, and an event list filtered by
+-- type walks the account's events newest first instead.
+CREATE INDEX objects_fields ON objects USING GIN (data jsonb_path_ops) WHERE kind <> 'event';
 -- Ids are unique per account, mode and kind. Created last, with the id first: before a fresh table has
 -- statistics the planner breaks the cost tie between this index and objects_newest_first in favour of the
 -- later one, and a point lookup must not scan every object of its kind.
