@@ -13,11 +13,11 @@
 use std::path::Path;
 use std::time::Duration;
 
-use rusqlite::{Connection, ErrorCode, params};
+use rusqlite::{Connection, ErrorCode};
 use tokio::sync::{mpsc, oneshot};
 
 use super::conns::Conns;
-use super::tx::Write;
+use super::write::Write;
 use crate::{Result, StoreError};
 
 /// Most requests one group commit carries.
@@ -88,31 +88,8 @@ fn commit<'w>(conn: &Connection, writes: impl IntoIterator<Item = &'w Write>) ->
 }
 
 fn apply(conn: &Connection, write: &Write) -> rusqlite::Result<()> {
-    match write {
-        Write::Insert { scope, row } => conn
-            .prepare_cached(
-                "INSERT INTO objects (account, livemode, kind, id, customer, created, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
-            .execute(params![scope.account, scope.livemode, row.kind, row.id, row.customer, row.created, row.data.to_string()]),
-        Write::InsertKey { scope, key, fingerprint, status, body, created } => conn
-            .prepare_cached(
-                "INSERT INTO idempotency_keys (account, livemode, key, fingerprint, status, body, created) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?
-            .execute(params![scope.account, scope.livemode, key, fingerprint, status, body, created]),
-        Write::PutApiKey { key_hash, owner, now } => conn
-            .prepare_cached(
-                "INSERT INTO api_keys (key_hash, account, livemode, created) VALUES (?1, ?2, ?3, ?4) \
-                 ON CONFLICT (key_hash) DO UPDATE SET account = excluded.account, livemode = excluded.livemode",
-            )?
-            .execute(params![key_hash, owner.account, owner.livemode, now]),
-        Write::SetSetting { name, value } => conn
-            .prepare_cached(
-                "INSERT INTO settings (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-            )?
-            .execute(params![name, value]),
-    }
-    .map(drop)
+    let (sql, args) = write.statement();
+    conn.prepare_cached(sql)?.execute(rusqlite::params_from_iter(args)).map(drop)
 }
 
 /// A uniqueness violation means a conflicting id or idempotency key; everything else is a database failure.

@@ -6,6 +6,7 @@ mod conns;
 mod group;
 mod search;
 mod tx;
+mod write;
 
 use std::str::FromStr;
 use std::time::Duration;

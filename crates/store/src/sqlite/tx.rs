@@ -19,6 +19,7 @@ use sqlx::{QueryBuilder, Row as _, Sqlite};
 use super::conns::{Conns, Lease};
 use super::group::GroupCommitter;
 use super::search::push_search;
+use super::write::Write;
 use crate::{Claim, FieldFilter, KeyOwner, ListQuery, Page, Result, Row, Scalar, SearchExpr, StoreError, Tx};
 
 pub(super) struct SqliteTx {
@@ -33,34 +34,6 @@ pub(super) struct SqliteTx {
     /// `BEGIN IMMEDIATE` was sent: the connection is inside a transaction that must end.
     open: bool,
     pending: Vec<Write>,
-}
-
-/// A queued write.
-#[derive(Clone)]
-pub(super) enum Write {
-    Insert {
-        scope: Scope,
-        row: Row,
-    },
-    /// An idempotency key with the answer it produced. Plain `INSERT`: if a concurrent request with the same
-    /// key committed first, this fails with a conflict and takes the whole transaction with it.
-    InsertKey {
-        scope: Scope,
-        key: String,
-        fingerprint: String,
-        status: u16,
-        body: String,
-        created: i64,
-    },
-    PutApiKey {
-        key_hash: String,
-        owner: KeyOwner,
-        now: i64,
-    },
-    SetSetting {
-        name: String,
-        value: String,
-    },
 }
 
 /// `$."a"."b"`: a JSON path for `json_extract`, quoting each label so any metadata key is safe.
@@ -87,36 +60,6 @@ fn push_scope(qb: &mut QueryBuilder<Sqlite>, scope: &Scope, kind: &str) {
     qb.push(" WHERE account = ").push_bind(scope.account.clone());
     qb.push(" AND livemode = ").push_bind(scope.livemode);
     qb.push(" AND kind = ").push_bind(kind.to_owned());
-}
-
-fn push_write(qb: &mut QueryBuilder<Sqlite>, write: Write) {
-    match write {
-        Write::Insert { scope, row } => {
-            qb.push("INSERT INTO objects (account, livemode, kind, id, customer, created, data) VALUES (");
-            qb.push_bind(scope.account).push(", ").push_bind(scope.livemode).push(", ").push_bind(row.kind);
-            qb.push(", ").push_bind(row.id).push(", ").push_bind(row.customer).push(", ").push_bind(row.created);
-            qb.push(", ").push_bind(row.data.to_string()).push("); ");
-        }
-        Write::InsertKey { scope, key, fingerprint, status, body, created } => {
-            qb.push(
-                "INSERT INTO idempotency_keys (account, livemode, key, fingerprint, status, body, created) VALUES (",
-            );
-            qb.push_bind(scope.account).push(", ").push_bind(scope.livemode).push(", ").push_bind(key).push(", ");
-            qb.push_bind(fingerprint).push(", ").push_bind(i64::from(status)).push(", ").push_bind(body).push(", ");
-            qb.push_bind(created).push("); ");
-        }
-        Write::PutApiKey { key_hash, owner, now } => {
-            qb.push("INSERT INTO api_keys (key_hash, account, livemode, created) VALUES (").push_bind(key_hash);
-            qb.push(", ").push_bind(owner.account).push(", ").push_bind(owner.livemode).push(", ").push_bind(now);
-            qb.push(
-                ") ON CONFLICT (key_hash) DO UPDATE SET account = excluded.account, livemode = excluded.livemode; ",
-            );
-        }
-        Write::SetSetting { name, value } => {
-            qb.push("INSERT INTO settings (name, value) VALUES (").push_bind(name).push(", ").push_bind(value);
-            qb.push(") ON CONFLICT (name) DO UPDATE SET value = excluded.value; ");
-        }
-    }
 }
 
 fn parse(data: &str) -> Result<Value> {
@@ -167,7 +110,7 @@ impl SqliteTx {
             self.open = true;
         }
         for write in self.pending.drain(..) {
-            push_write(&mut qb, write);
+            write.push_to(&mut qb);
         }
         qb
     }
