@@ -185,15 +185,17 @@ async fn run(
         Scope { account: connected_account.clone().unwrap_or_else(|| owner.account.clone()), livemode: owner.livemode };
     let now = unix_now();
 
-    // Keys only matter on POST (Stripe ignores them on GET and DELETE).
-    let key = key.filter(|_| parts.method == Method::POST);
-    let fingerprint = fingerprint(&parts.method, parts.uri.path(), &body);
-    if let Some(key) = &key {
+    // Keys only matter on POST (Stripe ignores them on GET and DELETE); only then is the body hashed.
+    let idempotency = key.filter(|_| parts.method == Method::POST).map(|key| {
+        let fingerprint = fingerprint(&parts.method, parts.uri.path(), &body);
+        (key, fingerprint)
+    });
+    if let Some((key, fingerprint)) = &idempotency {
         validate_key(key)?;
         if let Claim::Done { fingerprint: stored, status, body } =
-            tx.claim_idempotency_key(&scope, key, &fingerprint, now).await?
+            tx.claim_idempotency_key(&scope, key, fingerprint, now).await?
         {
-            return replay(key, &fingerprint, &stored, status, body);
+            return replay(key, fingerprint, &stored, status, body);
         }
     }
 
@@ -204,7 +206,7 @@ async fn run(
             key_owner: owner,
             now,
             request_id: request_id.to_owned(),
-            idempotency_key: key.clone(),
+            idempotency_key: idempotency.as_ref().map(|(key, _)| key.clone()),
             state: state.clone(),
             tx: Mutex::new(tx),
         }),
@@ -222,29 +224,27 @@ async fn run(
     };
     let mut tx = inner.tx.into_inner();
     if keep_changes {
-        if let Some(key) = &key {
+        if let Some((key, _)) = &idempotency {
             tx.finish_idempotency_key(&scope, key, status.as_u16(), &String::from_utf8_lossy(&body)).await?;
         }
-        match tx.commit().await {
-            Ok(()) => {}
+        match (tx.commit().await, &idempotency) {
+            (Ok(()), _) => {}
             // A concurrent request with the same key committed first: ours is undone, theirs is the answer.
-            Err(StoreError::Conflict) if key.is_some() => {
-                let key = key.as_deref().unwrap_or_default();
-                // A write transaction, dropped unused: on PostgreSQL a claim inserts, and must not stick.
-                let mut tx = state.store.begin_write().await?;
-                return match tx.claim_idempotency_key(&scope, key, &fingerprint, now).await? {
+            (Err(StoreError::Conflict), Some((key, fingerprint))) => {
+                let mut tx = state.store.begin_read().await?;
+                return match tx.claim_idempotency_key(&scope, key, fingerprint, now).await? {
                     Claim::Done { fingerprint: stored, status, body } => {
-                        replay(key, &fingerprint, &stored, status, body)
+                        replay(key, fingerprint, &stored, status, body)
                     }
                     Claim::New => Err(ApiError::internal("idempotency key conflict without a stored answer")),
                 };
             }
-            Err(error) => return Err(error.into()),
+            (Err(error), _) => return Err(error.into()),
         }
     } else {
         drop(tx);
-        if let Some(key) = &key {
-            remember_failure(&state, &scope, key, &fingerprint, status, &body, now).await?;
+        if let Some((key, fingerprint)) = &idempotency {
+            remember_failure(&state, &scope, key, fingerprint, status, &body, now).await?;
         }
     }
     Ok(Response::from_parts(parts, Body::from(body)))
