@@ -68,7 +68,8 @@ pub trait Tx: Send {
     async fn get(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<Value>>;
     /// Like `get`, but locks the row until the transaction ends (read-modify-write).
     async fn get_for_update(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<Value>>;
-    /// Fails with [`StoreError::Conflict`] when the id already exists.
+    /// Queues or writes a new row. A duplicate id fails with [`StoreError::Conflict`], here or at the latest
+    /// when the transaction commits (backends may send inserts in one batch with the next statement).
     async fn insert(&mut self, scope: &Scope, row: Row) -> Result<()>;
     /// Fails with [`StoreError::NotFound`] when the row does not exist in this scope.
     async fn update(&mut self, scope: &Scope, row: Row) -> Result<()>;
