@@ -1,6 +1,7 @@
 //! Portico's billing domain. Pure: no I/O, no async, no clock of its own (`now` is always a parameter),
 //! so the same code serves API calls, the scheduler and test clocks.
 
+pub mod billing;
 pub mod cards;
 pub mod currency;
 pub mod error;

@@ -1,0 +1,5 @@
+//! Stripe's billing behaviour as pure functions of state and `now`: periods, proration, invoice building and
+//! the subscription state machine. API calls, the wall-clock scheduler and test clocks all run this code.
+
+pub mod period;
+pub mod proration;
