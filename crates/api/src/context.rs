@@ -2,6 +2,7 @@
 //! idempotency. The middleware here wraps every /v1 handler; handlers reach it through [`Ctx`].
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::body::{Body, Bytes, to_bytes};
@@ -37,7 +38,8 @@ struct Inner {
     connected_account: Option<String>,
     /// The account whose key authenticated the request (the platform, for Connect requests).
     key_owner: KeyOwner,
-    now: Timestamp,
+    /// The request's time, or the test clock's when the request acts on an object that lives on one.
+    now: AtomicI64,
     request_id: String,
     idempotency_key: Option<String>,
     state: AppState,
@@ -51,7 +53,42 @@ impl Ctx {
 
     /// The request's time: every object created by one request carries the same timestamp.
     pub fn now(&self) -> Timestamp {
-        self.inner.now
+        self.inner.now.load(Ordering::Relaxed)
+    }
+
+    /// Moves the command's time: to a test clock's frozen time when it acts on the clock's objects, or along
+    /// a clock's advance. Everything created afterwards (objects, events) carries that time.
+    pub fn set_now(&self, now: Timestamp) {
+        self.inner.now.store(now, Ordering::Relaxed);
+    }
+
+    /// A command outside any HTTP request (the scheduler, a test clock's advance), acting in `scope` at `now`
+    /// in the transaction `tx`; take the transaction back with [`Ctx::into_tx`] to commit it.
+    pub fn background(
+        state: AppState,
+        scope: Scope,
+        connected_account: Option<String>,
+        tx: Box<dyn Tx>,
+        now: Timestamp,
+    ) -> Self {
+        let key_owner = KeyOwner { account: scope.account.clone(), livemode: scope.livemode };
+        Ctx {
+            inner: Arc::new(Inner {
+                scope,
+                connected_account,
+                key_owner,
+                now: AtomicI64::new(now),
+                request_id: String::new(),
+                idempotency_key: None,
+                state,
+                tx: Mutex::new(tx),
+            }),
+        }
+    }
+
+    /// The transaction back, once every clone of the context is gone.
+    pub fn into_tx(self) -> Option<Box<dyn Tx>> {
+        Arc::try_unwrap(self.inner).ok().map(|inner| inner.tx.into_inner())
     }
 
     pub fn state(&self) -> &AppState {
@@ -69,7 +106,7 @@ impl Ctx {
 
     pub fn request(&self) -> portico_core::objects::event::EventRequest {
         portico_core::objects::event::EventRequest {
-            id: Some(self.inner.request_id.clone()),
+            id: (!self.inner.request_id.is_empty()).then(|| self.inner.request_id.clone()),
             idempotency_key: self.inner.idempotency_key.clone(),
         }
     }
@@ -204,7 +241,7 @@ async fn run(
             scope: scope.clone(),
             connected_account,
             key_owner: owner,
-            now,
+            now: AtomicI64::new(now),
             request_id: request_id.to_owned(),
             idempotency_key: idempotency.as_ref().map(|(key, _)| key.clone()),
             state: state.clone(),

@@ -15,10 +15,15 @@ const MAX_DEPTH: usize = 4;
 const EXPANDABLE: &[(&str, &str, &str)] = &[
     // An entry whose target is its own kind is an includable field (shown only when asked for): the entry just
     // makes `expand[]` accept it, the resource decides whether to show it.
+    ("charge", "customer", "customer"),
+    ("charge", "payment_intent", "payment_intent"),
     ("coupon", "applies_to", "coupon"),
     ("coupon", "currency_options", "coupon"),
     ("customer", "invoice_settings.default_payment_method", "payment_method"),
     ("customer", "test_clock", "test_helpers.test_clock"),
+    ("payment_intent", "customer", "customer"),
+    ("payment_intent", "latest_charge", "charge"),
+    ("payment_intent", "payment_method", "payment_method"),
     ("payment_method", "customer", "customer"),
     ("price", "currency_options", "price"),
     ("price", "product", "product"),

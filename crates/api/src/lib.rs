@@ -2,6 +2,7 @@
 //! objects) lives only here; handlers call the core for rules and the store for persistence.
 
 pub mod auth;
+pub mod billing;
 pub mod context;
 pub mod error;
 pub mod expand;

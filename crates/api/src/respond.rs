@@ -2,8 +2,8 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use portico_core::objects::Object;
 use portico_core::objects::event::{Event, previous_attributes};
+use portico_core::objects::{HIDDEN, Object};
 use portico_store::{Tx, TxExt};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -19,9 +19,26 @@ pub fn json_response(value: &Value) -> Response {
     response
 }
 
+/// An object in its wire shape: the stored document without Portico's bookkeeping.
+pub fn wire<T: Serialize + ?Sized>(object: &T) -> Result<Value, ApiError> {
+    let mut value = serde_json::to_value(object).map_err(ApiError::internal)?;
+    strip_hidden(&mut value);
+    Ok(value)
+}
+
+fn strip_hidden(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.remove(HIDDEN);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_hidden),
+        _ => {}
+    }
+}
+
 /// An object as the response, with `expand[]` applied.
 pub async fn object<T: Object>(ctx: &Ctx, tx: &mut dyn Tx, object: &T, paths: &[String]) -> ApiResult {
-    let mut value = serde_json::to_value(object).map_err(ApiError::internal)?;
+    let mut value = wire(object)?;
     expand(tx, ctx.scope(), T::KIND, &mut value, paths).await?;
     Ok(json_response(&value))
 }
@@ -36,7 +53,7 @@ pub async fn list<T: Serialize>(
     has_more: bool,
     paths: &[String],
 ) -> ApiResult {
-    let mut value = json!({ "object": "list", "data": items, "has_more": has_more, "url": url });
+    let mut value = json!({ "object": "list", "data": wire(&items)?, "has_more": has_more, "url": url });
     expand(tx, ctx.scope(), kind, &mut value, paths).await?;
     Ok(json_response(&value))
 }
@@ -51,8 +68,7 @@ pub async fn search_result<T: Serialize + Object>(
     paths: &[String],
 ) -> ApiResult {
     let next_page = if has_more { items.last().map(|last| last.id().to_owned()) } else { None };
-    let mut value =
-        json!({ "object": "search_result", "data": items, "has_more": has_more, "next_page": next_page, "url": url });
+    let mut value = json!({ "object": "search_result", "data": wire(&items)?, "has_more": has_more, "next_page": next_page, "url": url });
     expand(tx, ctx.scope(), T::KIND, &mut value, paths).await?;
     Ok(json_response(&value))
 }
@@ -66,7 +82,7 @@ pub async fn emit<T: Object>(
     object: &T,
     before: Option<&Value>,
 ) -> Result<(), ApiError> {
-    let value = serde_json::to_value(object).map_err(ApiError::internal)?;
+    let value = wire(object)?;
     let previous = before.and_then(|before| previous_attributes(before, &value));
     let event = Event::new(
         kind,

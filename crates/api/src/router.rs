@@ -9,7 +9,8 @@ use axum::routing::{get, post};
 use crate::context::api_layer;
 use crate::error::ApiError;
 use crate::resources::{
-    accounts, coupons, customers, events, payment_methods, prices, products, promotion_codes, setup_intents, tax_ids,
+    accounts, charges, coupons, customers, events, invoices, payment_intents, payment_methods, prices, products,
+    promotion_codes, setup_intents, subscriptions, tax_ids, tax_rates, test_clocks,
 };
 use crate::state::AppState;
 
@@ -18,6 +19,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/account", get(accounts::retrieve_current))
         .route("/v1/accounts", post(accounts::create).get(accounts::list))
         .route("/v1/accounts/{id}", get(accounts::retrieve).post(accounts::update).delete(accounts::delete))
+        .route("/v1/charges", get(charges::list))
+        .route("/v1/charges/{id}", get(charges::retrieve))
         .route("/v1/coupons", post(coupons::create).get(coupons::list))
         .route("/v1/coupons/{id}", get(coupons::retrieve).post(coupons::update).delete(coupons::delete))
         .route("/v1/customers", post(customers::create).get(customers::list))
@@ -29,6 +32,9 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/customers/{id}/tax_ids/{tax_id}", get(tax_ids::retrieve).delete(tax_ids::delete))
         .route("/v1/events", get(events::list))
         .route("/v1/events/{id}", get(events::retrieve))
+        .route("/v1/payment_intents", post(payment_intents::create).get(payment_intents::list))
+        .route("/v1/payment_intents/{id}", get(payment_intents::retrieve))
+        .route("/v1/payment_intents/{id}/confirm", post(payment_intents::confirm))
         .route("/v1/payment_methods", post(payment_methods::create).get(payment_methods::list))
         .route("/v1/payment_methods/{id}", get(payment_methods::retrieve).post(payment_methods::update))
         .route("/v1/payment_methods/{id}/attach", post(payment_methods::attach))
@@ -45,6 +51,24 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/setup_intents/{id}", get(setup_intents::retrieve).post(setup_intents::update))
         .route("/v1/setup_intents/{id}/cancel", post(setup_intents::cancel))
         .route("/v1/setup_intents/{id}/confirm", post(setup_intents::confirm))
+        .route("/v1/invoices", get(invoices::list))
+        .route("/v1/invoices/{id}", get(invoices::retrieve))
+        .route("/v1/invoices/{id}/finalize", post(invoices::finalize))
+        .route("/v1/invoices/{id}/lines", get(invoices::lines))
+        .route("/v1/invoices/{id}/mark_uncollectible", post(invoices::mark_uncollectible))
+        .route("/v1/invoices/{id}/pay", post(invoices::pay))
+        .route("/v1/invoices/{id}/void", post(invoices::void))
+        .route("/v1/subscriptions", post(subscriptions::create).get(subscriptions::list))
+        .route(
+            "/v1/subscriptions/{id}",
+            get(subscriptions::retrieve).post(subscriptions::update).delete(subscriptions::cancel),
+        )
+        .route("/v1/test_helpers/test_clocks", post(test_clocks::create).get(test_clocks::list))
+        .route("/v1/test_helpers/test_clocks/{id}", get(test_clocks::retrieve).delete(test_clocks::delete))
+        .route("/v1/test_helpers/test_clocks/{id}/advance", post(test_clocks::advance))
+        .route("/v1/tax_rates", post(tax_rates::create).get(tax_rates::list))
+        .route("/v1/tax_rates/{id}", get(tax_rates::retrieve).post(tax_rates::update))
+        .route("/v1/test_helpers/payment_intents/{id}/authenticate", post(payment_intents::authenticate))
         .route("/v1/test_helpers/setup_intents/{id}/authenticate", post(setup_intents::authenticate))
         .fallback(unrecognized)
         // A known path with a method it does not take (`DELETE /v1/prices/{id}`) is also Stripe's 404.

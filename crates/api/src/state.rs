@@ -15,6 +15,10 @@ pub struct AppState {
     pub public_url: String,
     /// Secret that keys card fingerprints (with the account id), stored in the database at first start.
     pub card_fingerprint_key: Arc<str>,
+    /// How failed invoice payments are retried and what happens when the retries run out.
+    pub billing: Arc<BillingSettings>,
+    /// Wakes the scheduler early (a test clock was asked to advance).
+    pub scheduler: Arc<tokio::sync::Notify>,
     pub(crate) keys: Arc<KeyCache>,
 }
 
@@ -23,13 +27,28 @@ impl AppState {
     /// installation's key so every node computes the same fingerprints.
     pub fn new(store: Arc<dyn Store>, processor: Arc<dyn Processor>, public_url: String) -> Self {
         let card_fingerprint_key = portico_core::ids::random_base62(43).into();
-        Self { store, processor, public_url, card_fingerprint_key, keys: Arc::default() }
+        Self {
+            store,
+            processor,
+            public_url,
+            card_fingerprint_key,
+            billing: Arc::default(),
+            scheduler: Arc::default(),
+            keys: Arc::default(),
+        }
     }
 
     pub fn with_card_fingerprint_key(mut self, key: &str) -> Self {
         self.card_fingerprint_key = key.into();
         self
     }
+}
+
+/// The account-wide dunning settings Stripe keeps in its dashboard (Portico: one set per installation).
+#[derive(Debug, Clone, Default)]
+pub struct BillingSettings {
+    pub retries: portico_core::billing::invoicing::RetrySchedule,
+    pub after_retries: portico_core::billing::invoicing::DunningOutcome,
 }
 
 /// Recently authenticated key hashes, so a request does not pay a database round trip to authenticate.

@@ -9,6 +9,7 @@ pub mod ids;
 pub mod metadata;
 pub mod objects;
 pub mod patch;
+pub mod payments;
 pub mod processor;
 pub mod scope;
 pub mod search;

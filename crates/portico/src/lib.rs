@@ -2,6 +2,7 @@
 
 pub mod bootstrap;
 pub mod demo;
+pub mod scheduler;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -16,6 +17,7 @@ use tokio::net::TcpListener;
 pub fn app(store: Arc<dyn Store>, public_url: String, boot: &bootstrap::Bootstrapped) -> Router {
     let state =
         AppState::new(store, Arc::new(TestProcessor), public_url).with_card_fingerprint_key(&boot.card_fingerprint_key);
+    tokio::spawn(scheduler::run(state.clone()));
     portico_api::router(state)
 }
 

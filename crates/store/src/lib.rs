@@ -29,7 +29,20 @@ pub struct Row {
     pub id: String,
     pub customer: Option<String>,
     pub created: i64,
+    /// The test clock the object lives on; `None` for the wall clock.
+    pub clock: Option<String>,
+    /// When the billing engine must next process the object (`None`: nothing scheduled).
+    pub due_at: Option<i64>,
     pub data: Value,
+}
+
+/// An object with billing work due, as [`Tx::due`] finds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Due {
+    pub scope: Scope,
+    pub kind: String,
+    pub id: String,
+    pub due_at: i64,
 }
 
 /// What an `Idempotency-Key` turned out to be when a request claimed it.
@@ -94,6 +107,11 @@ pub trait Tx: Send {
     async fn finish_idempotency_key(&mut self, scope: &Scope, key: &str, status: u16, body: &str) -> Result<()>;
     /// Removes keys older than `before` (Stripe keeps them for 24 hours).
     async fn prune_idempotency_keys(&mut self, before: i64) -> Result<u64>;
+
+    /// Objects whose `due_at` is at or before `until`, on `clock` (`None`: the wall clock, across all accounts),
+    /// earliest first. In a write transaction on PostgreSQL the rows are locked and rows other nodes hold are
+    /// skipped, so several schedulers share the work without doing any of it twice.
+    async fn due(&mut self, clock: Option<&str>, until: i64, limit: u32) -> Result<Vec<Due>>;
 
     async fn key_owner(&mut self, key_hash: &str) -> Result<Option<KeyOwner>>;
     async fn put_api_key(&mut self, key_hash: &str, owner: &KeyOwner, now: i64) -> Result<()>;

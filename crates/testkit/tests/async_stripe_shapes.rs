@@ -29,6 +29,12 @@ const EXPECTED: &[&str] = &[
     "PromotionCode",
     "PaymentMethod",
     "SetupIntent",
+    "PaymentIntent",
+    "Charge",
+    "TaxRate",
+    "TestClock",
+    "Subscription",
+    "Invoice",
 ];
 
 /// Enum values Portico sends that async-stripe does not know, each a reported deviation from Stripe still to
@@ -103,6 +109,17 @@ macro_rules! by_kind {
             ("promotion_code", false) => Some(("PromotionCode", decode::<$wrap<stripe::PromotionCode>>($json))),
             ("payment_method", false) => Some(("PaymentMethod", decode::<$wrap<stripe::PaymentMethod>>($json))),
             ("setup_intent", false) => Some(("SetupIntent", decode::<$wrap<stripe::SetupIntent>>($json))),
+            ("payment_intent", false) => Some(("PaymentIntent", decode::<$wrap<stripe::PaymentIntent>>($json))),
+            ("charge", false) => Some(("Charge", decode::<$wrap<stripe::Charge>>($json))),
+            ("tax_rate", false) => Some(("TaxRate", decode::<$wrap<stripe::TaxRate>>($json))),
+            ("test_helpers.test_clock", false) => {
+                Some(("TestClock", decode::<$wrap<stripe::TestHelpersTestClock>>($json)))
+            }
+            ("test_helpers.test_clock", true) => {
+                Some(("DeletedTestClock", decode::<$wrap<stripe::DeletedTestHelpersTestClock>>($json)))
+            }
+            ("subscription", false) => Some(("Subscription", decode::<$wrap<stripe::Subscription>>($json))),
+            ("invoice", false) => Some(("Invoice", decode::<$wrap<stripe::Invoice>>($json))),
             ("application", false) => Some(("Application", decode::<$wrap<stripe::Application>>($json))),
             _ => None,
         }
@@ -322,6 +339,77 @@ both_backends!(every_object_kind_deserializes_into_async_stripe_types, |server: 
         }
     }
     shapes.get("/v1/setup_intents", &[]).await;
+
+    // Tax rates: a whole and a fractional percentage, inclusive and exclusive, updated and listed.
+    let vat = [("display_name", "VAT"), ("percentage", "19"), ("inclusive", "false"), ("tax_type", "vat")];
+    let txr = id(&shapes.post("/v1/tax_rates", &vat).await);
+    shapes.post("/v1/tax_rates", &[("display_name", "GST"), ("percentage", "8.875"), ("inclusive", "true")]).await;
+    shapes.get(&format!("/v1/tax_rates/{txr}"), &[]).await;
+    shapes.post(&format!("/v1/tax_rates/{txr}"), &[("active", "false"), ("state", "BE")]).await;
+    shapes.get("/v1/tax_rates", &[]).await;
+
+    // Payment intents: paid at once (then read back with its charge expanded), waiting for 3-D Secure (a
+    // redirect), authenticated by the test helper, declined (an error carrying the intent, the charge and
+    // `last_payment_error`), and waiting for a payment method.
+    let card_only = [("amount", "2000"), ("currency", "eur"), ("allowed_payment_method_types[0]", "card")];
+    let mut paid = card_only.to_vec();
+    paid.extend([("customer", cus.as_str()), ("payment_method", "pm_card_visa"), ("confirm", "true")]);
+    let pi = id(&shapes.post("/v1/payment_intents", &paid).await);
+    shapes.get(&format!("/v1/payment_intents/{pi}"), &[("expand[0]", "latest_charge")]).await;
+    let secure = [
+        ("amount", "1500"),
+        ("currency", "usd"),
+        ("customer", cus.as_str()),
+        ("payment_method", "pm_card_threeDSecure2Required"),
+        ("confirm", "true"),
+        ("return_url", "https://shop.example/return"),
+    ];
+    let waiting = id(&shapes.post("/v1/payment_intents", &secure).await);
+    shapes.post(&format!("/v1/test_helpers/payment_intents/{waiting}/authenticate"), &[]).await;
+    let mut declined = card_only.to_vec();
+    declined.extend([("customer", cus.as_str()), ("payment_method", "pm_card_chargeDeclined"), ("confirm", "true")]);
+    shapes.error("/v1/payment_intents", &declined).await;
+    let mut sdk = card_only.to_vec();
+    sdk.extend([("payment_method", "pm_card_authenticationRequired"), ("confirm", "true")]);
+    shapes.post("/v1/payment_intents", &sdk).await;
+    shapes.post("/v1/payment_intents", &card_only).await;
+    shapes.get("/v1/payment_intents", &[]).await;
+    let ch = shapes.get("/v1/charges", &[("payment_intent", pi.as_str())]).await["data"][0]["id"].clone();
+    shapes.get(&format!("/v1/charges/{}", ch.as_str().unwrap()), &[("expand[0]", "payment_intent")]).await;
+    shapes.get("/v1/charges", &[]).await;
+
+    // Billing: a customer on a test clock with a trialing and a paid subscription (a tax rate on its item),
+    // their invoices, and the clock advanced past the trial.
+    let clock =
+        id(&shapes.post("/v1/test_helpers/test_clocks", &[("frozen_time", "1798761600"), ("name", "shapes")]).await);
+    shapes.get(&format!("/v1/test_helpers/test_clocks/{clock}"), &[]).await;
+    let payer = id(&shapes.post("/v1/customers", &[("test_clock", clock.as_str())]).await);
+    let card =
+        [("type", "card"), ("card[number]", "4242424242424242"), ("card[exp_month]", "12"), ("card[exp_year]", "2040")];
+    let pm = id(&shapes.post("/v1/payment_methods", &card).await);
+    shapes.post(&format!("/v1/payment_methods/{pm}/attach"), &[("customer", payer.as_str())]).await;
+    shapes.post(&format!("/v1/customers/{payer}"), &[("invoice_settings[default_payment_method]", pm.as_str())]).await;
+    let monthly = [
+        ("currency", "usd"),
+        ("unit_amount", "1200"),
+        ("recurring[interval]", "month"),
+        ("product_data[name]", "Plus"),
+    ];
+    let plan = id(&shapes.post("/v1/prices", &monthly).await);
+    let gst = id(&shapes
+        .post("/v1/tax_rates", &[("display_name", "GST"), ("percentage", "10"), ("inclusive", "false")])
+        .await);
+    let trial = [("customer", payer.as_str()), ("items[0][price]", plan.as_str()), ("trial_period_days", "7")];
+    let sub = id(&shapes.post("/v1/subscriptions", &trial).await);
+    let paid_now =
+        [("customer", payer.as_str()), ("items[0][price]", plan.as_str()), ("items[0][tax_rates][0]", gst.as_str())];
+    shapes.post("/v1/subscriptions", &paid_now).await;
+    shapes.post(&format!("/v1/subscriptions/{sub}"), &[("cancel_at_period_end", "true")]).await;
+    shapes.get("/v1/subscriptions", &[("customer", payer.as_str())]).await;
+    let invoice = shapes.get("/v1/invoices", &[("customer", payer.as_str())]).await["data"][0]["id"].clone();
+    shapes.get(&format!("/v1/invoices/{}", invoice.as_str().unwrap()), &[]).await;
+    shapes.post(&format!("/v1/test_helpers/test_clocks/{clock}/advance"), &[("frozen_time", "1799452800")]).await;
+    shapes.get("/v1/test_helpers/test_clocks", &[]).await;
 
     // Deletions last, so their events come after everything above.
     shapes.delete(&format!("/v1/accounts/{acct}")).await;

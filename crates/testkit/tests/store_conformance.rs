@@ -11,7 +11,15 @@ fn scope(account: &str) -> Scope {
 }
 
 fn row(id: &str, created: i64, data: serde_json::Value) -> Row {
-    Row { kind: "thing", id: id.into(), customer: data["customer"].as_str().map(str::to_owned), created, data }
+    Row {
+        kind: "thing",
+        id: id.into(),
+        customer: data["customer"].as_str().map(str::to_owned),
+        created,
+        clock: None,
+        due_at: None,
+        data,
+    }
 }
 
 fn ids(page: &portico_store::Page) -> Vec<&str> {
@@ -217,8 +225,15 @@ async fn concurrent_write_only_transactions_fail_or_succeed_alone(db: TestDataba
             // Every seventh transaction reuses an existing id and must fail without taking others with it.
             let id = if i % 7 == 3 { "t0".to_owned() } else { format!("n{i}") };
             let mut tx = store.begin_write().await.unwrap();
-            let event =
-                Row { kind: "event", id: format!("evt_{i}"), customer: None, created: 200, data: json!({"id": i}) };
+            let event = Row {
+                kind: "event",
+                id: format!("evt_{i}"),
+                customer: None,
+                created: 200,
+                clock: None,
+                due_at: None,
+                data: json!({"id": i}),
+            };
             // Backends may report the conflict at the insert or at the commit.
             let outcome = match tx.insert(&a, event).await.and(tx.insert(&a, row(&id, 200, json!({"id": id}))).await) {
                 Ok(()) => tx.commit().await,

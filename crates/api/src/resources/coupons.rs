@@ -95,8 +95,19 @@ pub async fn delete(ctx: Ctx, Path(id): Path<String>, _: Params<NoParams>) -> Ap
     coupon.valid = false;
     tx.delete(ctx.scope(), DELETED_KIND, &id).await?;
     let data = serde_json::to_value(&coupon).map_err(ApiError::internal)?;
-    tx.insert(ctx.scope(), Row { kind: DELETED_KIND, id: id.clone(), customer: None, created: coupon.created, data })
-        .await?;
+    tx.insert(
+        ctx.scope(),
+        Row {
+            kind: DELETED_KIND,
+            id: id.clone(),
+            customer: None,
+            created: coupon.created,
+            clock: None,
+            due_at: None,
+            data,
+        },
+    )
+    .await?;
     let mut snapshot = for_event(&ctx, &coupon);
     snapshot.valid = false;
     respond::emit(&ctx, &mut **tx, "coupon.deleted", &snapshot, None).await?;

@@ -1,15 +1,21 @@
 //! One module per Stripe resource, named as Stripe names it.
 
 pub mod accounts;
+pub mod charges;
 pub mod coupons;
 pub mod customers;
 pub mod events;
+pub mod invoices;
+pub mod payment_intents;
 pub mod payment_methods;
 pub mod prices;
 pub mod products;
 pub mod promotion_codes;
 pub mod setup_intents;
+pub mod subscriptions;
 pub mod tax_ids;
+pub mod tax_rates;
+pub mod test_clocks;
 
 use portico_core::objects::Deleted;
 use portico_store::{Row, Tx};
@@ -26,7 +32,11 @@ pub(crate) async fn remember_deleted(
     created: i64,
 ) -> Result<(), ApiError> {
     let data = serde_json::to_value(deleted).map_err(ApiError::internal)?;
-    tx.insert(ctx.scope(), Row { kind: "deleted", id: deleted.id.clone(), customer: None, created, data }).await?;
+    tx.insert(
+        ctx.scope(),
+        Row { kind: "deleted", id: deleted.id.clone(), customer: None, created, clock: None, due_at: None, data },
+    )
+    .await?;
     Ok(())
 }
 

@@ -35,7 +35,10 @@ pub struct Proration {
 
 impl Proration {
     pub fn compute(old_amount: i64, new_amount: i64, start: Timestamp, end: Timestamp, at: Timestamp) -> Self {
-        Self { credit: -remaining_share(old_amount, start, end, at), charge: remaining_share(new_amount, start, end, at) }
+        Self {
+            credit: -remaining_share(old_amount, start, end, at),
+            charge: remaining_share(new_amount, start, end, at),
+        }
     }
 
     pub fn net(&self) -> i64 {

@@ -147,6 +147,10 @@ impl Object for Customer {
     const KIND: &'static str = "customer";
     const PREFIX: &'static str = "cus";
 
+    fn test_clock(&self) -> Option<&str> {
+        self.test_clock.as_deref()
+    }
+
     fn id(&self) -> &str {
         &self.id
     }

@@ -3,30 +3,48 @@
 
 pub mod account;
 pub mod address;
+pub mod charge;
 pub mod coupon;
 pub mod customer;
 pub mod event;
+pub mod invoice;
+pub mod invoice_item;
+pub mod payment_intent;
 pub mod payment_method;
 pub mod price;
 pub mod product;
 pub mod promotion_code;
 pub mod setup_intent;
+pub mod subscription;
 pub mod tax_id;
+pub mod tax_rate;
+pub mod test_clock;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 pub use account::Account;
 pub use address::{Address, Shipping};
+pub use charge::Charge;
 pub use coupon::Coupon;
 pub use customer::Customer;
 pub use event::Event;
+pub use invoice::Invoice;
+pub use invoice_item::InvoiceItem;
+pub use payment_intent::PaymentIntent;
 pub use payment_method::PaymentMethod;
 pub use price::Price;
 pub use product::Product;
 pub use promotion_code::PromotionCode;
 pub use setup_intent::SetupIntent;
+pub use subscription::Subscription;
 pub use tax_id::TaxId;
+pub use tax_rate::TaxRate;
+pub use test_clock::TestClock;
+
+/// The top-level key under which objects keep engine bookkeeping in their stored document; responses and
+/// events never show it.
+pub const HIDDEN: &str = "portico";
 
 /// What the store needs to know about an object to keep it beside its indexed columns.
 pub trait Object: Serialize + DeserializeOwned + Send + Sync {
@@ -39,6 +57,14 @@ pub trait Object: Serialize + DeserializeOwned + Send + Sync {
     fn created(&self) -> crate::Timestamp;
     /// The customer this object belongs to, for per-customer queries and isolation.
     fn customer(&self) -> Option<&str> {
+        None
+    }
+    /// The test clock whose time the object lives on.
+    fn test_clock(&self) -> Option<&str> {
+        None
+    }
+    /// When the billing engine must next process the object (a renewal, a finalization, a payment retry).
+    fn due_at(&self) -> Option<crate::Timestamp> {
         None
     }
 }

@@ -9,10 +9,15 @@ CREATE TABLE objects (
     id       TEXT    NOT NULL,
     customer TEXT,
     created  INTEGER NOT NULL,
+    -- The test clock the object lives on (NULL: the wall clock) and when the billing engine must next look at it.
+    clock    TEXT,
+    due_at   INTEGER,
     data     TEXT    NOT NULL,
     UNIQUE (account, livemode, kind, id)
 );
 CREATE INDEX objects_newest_first ON objects (account, livemode, kind, created DESC, seq DESC);
+-- The scheduler's and test clocks' work queue: only objects with something due are in it.
+CREATE INDEX objects_due ON objects (clock, due_at) WHERE due_at IS NOT NULL;
 CREATE INDEX objects_by_customer ON objects (account, livemode, customer, kind, created DESC, seq DESC)
     WHERE customer IS NOT NULL;
 

@@ -5,7 +5,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder, Row as _, Transaction};
 
 use super::search::push_search;
-use crate::{Claim, FieldFilter, KeyOwner, ListQuery, Page, Result, Row, Scalar, SearchExpr, StoreError, Tx};
+use crate::{Claim, Due, FieldFilter, KeyOwner, ListQuery, Page, Result, Row, Scalar, SearchExpr, StoreError, Tx};
 
 /// A PostgreSQL transaction that costs as few round trips as possible:
 ///
@@ -58,10 +58,11 @@ fn insert_statement(objects: Vec<(Scope, Row)>, key: Option<KeyRecord>) -> Optio
         qb.push("WITH objects_written AS (");
     }
     if !objects.is_empty() {
-        qb.push("INSERT INTO objects (account, livemode, kind, id, customer, created, data) ");
+        qb.push("INSERT INTO objects (account, livemode, kind, id, customer, created, clock, due_at, data) ");
         qb.push_values(objects, |mut values, (scope, row)| {
             values.push_bind(scope.account).push_bind(scope.livemode).push_bind(row.kind).push_bind(row.id);
-            values.push_bind(row.customer).push_bind(row.created).push_bind(row.data);
+            values.push_bind(row.customer).push_bind(row.created).push_bind(row.clock).push_bind(row.due_at);
+            values.push_bind(row.data);
         });
     }
     if let Some(key) = key {
@@ -196,7 +197,8 @@ impl Tx for PostgresTx {
 
     async fn update(&mut self, scope: &Scope, row: Row) -> Result<()> {
         let result = sqlx::query(
-            "UPDATE objects SET customer = $1, data = $2 WHERE account = $3 AND livemode = $4 AND kind = $5 AND id = $6",
+            "UPDATE objects SET customer = $1, data = $2, clock = $7, due_at = $8 \
+             WHERE account = $3 AND livemode = $4 AND kind = $5 AND id = $6",
         )
         .bind(&row.customer)
         .bind(&row.data)
@@ -204,6 +206,8 @@ impl Tx for PostgresTx {
         .bind(scope.livemode)
         .bind(row.kind)
         .bind(&row.id)
+        .bind(&row.clock)
+        .bind(row.due_at)
         .execute(self.conn().await?)
         .await?;
         if result.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
@@ -320,6 +324,29 @@ impl Tx for PostgresTx {
             .execute(self.conn().await?)
             .await?;
         Ok(result.rows_affected())
+    }
+
+    async fn due(&mut self, clock: Option<&str>, until: i64, limit: u32) -> Result<Vec<Due>> {
+        let mut qb =
+            QueryBuilder::new("SELECT account, livemode, kind, id, due_at FROM objects WHERE due_at IS NOT NULL AND ");
+        match clock {
+            Some(clock) => qb.push("clock = ").push_bind(clock.to_owned()),
+            None => qb.push("clock IS NULL"),
+        };
+        qb.push(" AND due_at <= ").push_bind(until).push(" ORDER BY due_at, seq LIMIT ").push_bind(i64::from(limit));
+        if self.write {
+            qb.push(" FOR UPDATE SKIP LOCKED");
+        }
+        let rows = qb.build().fetch_all(self.conn().await?).await?;
+        Ok(rows
+            .iter()
+            .map(|row| Due {
+                scope: Scope { account: row.get(0), livemode: row.get(1) },
+                kind: row.get(2),
+                id: row.get(3),
+                due_at: row.get(4),
+            })
+            .collect())
     }
 
     async fn key_owner(&mut self, key_hash: &str) -> Result<Option<KeyOwner>> {

@@ -20,7 +20,7 @@ use super::conns::{Conns, Lease};
 use super::group::GroupCommitter;
 use super::search::push_search;
 use super::write::Write;
-use crate::{Claim, FieldFilter, KeyOwner, ListQuery, Page, Result, Row, Scalar, SearchExpr, StoreError, Tx};
+use crate::{Claim, Due, FieldFilter, KeyOwner, ListQuery, Page, Result, Row, Scalar, SearchExpr, StoreError, Tx};
 
 pub(super) struct SqliteTx {
     pool: Conns,
@@ -191,6 +191,10 @@ impl Tx for SqliteTx {
         let mut qb = self.batch();
         qb.push("UPDATE objects SET customer = ")
             .push_bind(row.customer)
+            .push(", clock = ")
+            .push_bind(row.clock)
+            .push(", due_at = ")
+            .push_bind(row.due_at)
             .push(", data = ")
             .push_bind(row.data.to_string());
         push_scope(&mut qb, scope, row.kind);
@@ -322,6 +326,26 @@ impl Tx for SqliteTx {
         qb.push("DELETE FROM idempotency_keys WHERE created < ").push_bind(before).push("; SELECT changes()");
         let rows = self.fetch(qb).await?;
         Ok(rows.first().map(|row| row.get::<i64, _>(0)).unwrap_or(0) as u64)
+    }
+
+    async fn due(&mut self, clock: Option<&str>, until: i64, limit: u32) -> Result<Vec<Due>> {
+        let mut qb = self.batch();
+        qb.push("SELECT account, livemode, kind, id, due_at FROM objects WHERE due_at IS NOT NULL AND ");
+        match clock {
+            Some(clock) => qb.push("clock = ").push_bind(clock.to_owned()),
+            None => qb.push("clock IS NULL"),
+        };
+        qb.push(" AND due_at <= ").push_bind(until).push(" ORDER BY due_at, seq LIMIT ").push_bind(i64::from(limit));
+        let rows = self.fetch(qb).await?;
+        Ok(rows
+            .iter()
+            .map(|row| Due {
+                scope: Scope { account: row.get(0), livemode: row.get::<i64, _>(1) != 0 },
+                kind: row.get(2),
+                id: row.get(3),
+                due_at: row.get(4),
+            })
+            .collect())
     }
 
     async fn key_owner(&mut self, key_hash: &str) -> Result<Option<KeyOwner>> {

@@ -41,6 +41,7 @@ pub(super) enum Arg {
     Text(String),
     OptionalText(Option<String>),
     Int(i64),
+    OptionalInt(Option<i64>),
 }
 
 impl ToSql for Arg {
@@ -49,6 +50,7 @@ impl ToSql for Arg {
             Arg::Text(text) => text.to_sql(),
             Arg::OptionalText(text) => text.to_sql(),
             Arg::Int(int) => int.to_sql(),
+            Arg::OptionalInt(int) => int.to_sql(),
         }
     }
 }
@@ -56,10 +58,11 @@ impl ToSql for Arg {
 impl Write {
     /// The statement (with `?` placeholders) and its arguments in order.
     pub(super) fn statement(&self) -> (&'static str, Vec<Arg>) {
-        use Arg::{Int, OptionalText, Text};
+        use Arg::{Int, OptionalInt, OptionalText, Text};
         match self {
             Write::Insert { scope, row } => (
-                "INSERT INTO objects (account, livemode, kind, id, customer, created, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO objects (account, livemode, kind, id, customer, created, clock, due_at, data) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 vec![
                     Text(scope.account.clone()),
                     Int(scope.livemode.into()),
@@ -67,6 +70,8 @@ impl Write {
                     Text(row.id.clone()),
                     OptionalText(row.customer.clone()),
                     Int(row.created),
+                    OptionalText(row.clock.clone()),
+                    OptionalInt(row.due_at),
                     Text(row.data.to_string()),
                 ],
             ),
@@ -106,6 +111,7 @@ impl Write {
                 Some(Arg::Text(text)) => qb.push_bind(text),
                 Some(Arg::OptionalText(text)) => qb.push_bind(text),
                 Some(Arg::Int(int)) => qb.push_bind(int),
+                Some(Arg::OptionalInt(int)) => qb.push_bind(int),
                 None => qb.push("NULL"),
             };
             qb.push(piece);

@@ -1,0 +1,243 @@
+//! Doing what has fallen due: renewals, trial ends, automatic finalization, payment retries, overdue
+//! invoices, expiry of incomplete subscriptions, `cancel_at`. One loop serves the wall clock (objects without
+//! a test clock, across all accounts) and each test clock's advance; both find their work through the
+//! store's due queue (`due_at`), so a restarted or second node picks up exactly where the work stands.
+
+use portico_core::Scope;
+use portico_core::Timestamp;
+use portico_core::billing::{invoicing, lifecycle};
+use portico_core::objects::customer::Customer;
+use portico_core::objects::invoice::{Invoice, Status as InvoiceStatus};
+use portico_core::objects::subscription::{Status, Subscription};
+use portico_core::objects::test_clock::{Status as ClockStatus, TestClock};
+use portico_core::objects::{InvoiceItem, Object};
+use portico_store::{FieldFilter, ListQuery, Scalar, Tx, TxExt};
+
+use super::collect;
+use crate::context::Ctx;
+use crate::error::ApiError;
+use crate::respond;
+use crate::state::AppState;
+
+/// Objects processed per transaction.
+pub const BATCH: u32 = 500;
+/// Work created at time `t` never falls due before `t + MIN_DELAY` (a renewal's draft window is the shortest
+/// delay the engine schedules), so everything due within that span of the batch's earliest item can be done
+/// together without breaking time order.
+const MIN_DELAY: Timestamp = invoicing::DRAFT_WINDOW;
+
+/// Processes one due object at `ctx.now()`, in `ctx`'s transaction.
+pub async fn process(ctx: &Ctx, tx: &mut dyn Tx, kind: &str, id: &str) -> Result<(), ApiError> {
+    match kind {
+        Subscription::KIND => subscription(ctx, tx, id).await,
+        Invoice::KIND => invoice(ctx, tx, id).await,
+        _ => Ok(()),
+    }
+}
+
+async fn subscription(ctx: &Ctx, tx: &mut dyn Tx, id: &str) -> Result<(), ApiError> {
+    let now = ctx.now();
+    let Some(mut sub) = tx.load_for_update::<Subscription>(ctx.scope(), id).await? else { return Ok(()) };
+    if sub.due_at().is_none_or(|due| due > now) {
+        return Ok(());
+    }
+    let before = respond::wire(&sub)?;
+    let customer = crate::resources::customers::load(ctx, tx, &sub.customer.clone(), "customer").await?;
+    let pending =
+        if sub.engine.has_pending_items { pending_items(ctx, tx, &customer, &sub.id).await? } else { Vec::new() };
+    let names = super::product_names(ctx, tx, &sub).await?;
+    let has_payment_method = super::payment_method_of(Some(&sub), &customer).is_some();
+    match lifecycle::process_due(&mut sub, &customer, pending, &names, has_payment_method, now) {
+        lifecycle::Progress::Renewed { invoice, swept, .. } => {
+            tx.create(ctx.scope(), &*invoice).await?;
+            for item in &swept {
+                tx.save(ctx.scope(), item).await?;
+            }
+            respond::emit(ctx, tx, "invoice.created", &*invoice, None).await?;
+        }
+        lifecycle::Progress::Expired => {
+            if let Some(latest) = sub.latest_invoice.clone()
+                && let Some(mut invoice) = tx.load_for_update::<Invoice>(ctx.scope(), &latest).await?
+                && invoicing::void(&mut invoice, now).is_ok()
+            {
+                tx.save(ctx.scope(), &invoice).await?;
+                respond::emit(ctx, tx, "invoice.voided", &invoice, None).await?;
+            }
+        }
+        lifecycle::Progress::Canceled | lifecycle::Progress::Paused => {}
+        lifecycle::Progress::Nothing => return Ok(()),
+    }
+    save_subscription(ctx, tx, &sub, &before).await
+}
+
+/// Saves a subscription the engine changed, with `customer.subscription.deleted` when it ended and
+/// `customer.subscription.updated` otherwise.
+pub async fn save_subscription(
+    ctx: &Ctx,
+    tx: &mut dyn Tx,
+    sub: &Subscription,
+    before: &serde_json::Value,
+) -> Result<(), ApiError> {
+    let after = respond::wire(sub)?;
+    if &after == before {
+        return Ok(());
+    }
+    tx.save(ctx.scope(), sub).await?;
+    let was_canceled = before["status"] == "canceled";
+    if sub.status == Status::Canceled && !was_canceled {
+        respond::emit(ctx, tx, "customer.subscription.deleted", sub, None).await
+    } else {
+        respond::emit(ctx, tx, "customer.subscription.updated", sub, Some(before)).await
+    }
+}
+
+async fn pending_items(
+    ctx: &Ctx,
+    tx: &mut dyn Tx,
+    customer: &Customer,
+    sub: &str,
+) -> Result<Vec<InvoiceItem>, ApiError> {
+    let query = ListQuery {
+        limit: 100,
+        customer: Some(customer.id.clone()),
+        filters: vec![FieldFilter::eq("invoice", Scalar::Null)],
+        ..ListQuery::default()
+    };
+    let (items, _) = tx.list_typed::<InvoiceItem>(ctx.scope(), &query).await?;
+    let mut items: Vec<InvoiceItem> = items.into_iter().filter(|i| i.subscription() == Some(sub)).collect();
+    items.reverse();
+    Ok(items)
+}
+
+async fn invoice(ctx: &Ctx, tx: &mut dyn Tx, id: &str) -> Result<(), ApiError> {
+    let now = ctx.now();
+    let Some(mut invoice) = tx.load_for_update::<Invoice>(ctx.scope(), id).await? else { return Ok(()) };
+    if invoice.due_at().is_none_or(|due| due > now) {
+        return Ok(());
+    }
+    let mut sub = match invoice.subscription() {
+        Some(sub) => tx.load_for_update::<Subscription>(ctx.scope(), sub).await?,
+        None => None,
+    };
+    let sub_before = sub.as_ref().map(respond::wire).transpose()?;
+    let customer = crate::resources::customers::load(ctx, tx, &invoice.customer.clone(), "customer").await?;
+    let payment_method =
+        invoice.default_payment_method.clone().or_else(|| super::payment_method_of(sub.as_ref(), &customer));
+    match invoice.status {
+        InvoiceStatus::Draft => {
+            if collect::finalize(ctx, tx, &mut invoice).await? {
+                if let Some(sub) = sub.as_mut() {
+                    lifecycle::invoice_paid(sub, &invoice);
+                }
+            } else if invoice.collection_method == "charge_automatically" {
+                collect_once(ctx, tx, &mut invoice, sub.as_mut(), payment_method.as_deref()).await?;
+            }
+        }
+        InvoiceStatus::Open if invoice.collection_method == "send_invoice" => {
+            invoice.engine.overdue_at = None;
+            respond::emit(ctx, tx, "invoice.overdue", &invoice, None).await?;
+            if let Some(sub) = sub.as_mut() {
+                lifecycle::invoice_overdue(sub);
+            }
+        }
+        InvoiceStatus::Open => {
+            collect_once(ctx, tx, &mut invoice, sub.as_mut(), payment_method.as_deref()).await?;
+        }
+        _ => return Ok(()),
+    }
+    tx.save(ctx.scope(), &invoice).await?;
+    if let (Some(sub), Some(before)) = (sub, sub_before) {
+        save_subscription(ctx, tx, &sub, &before).await?;
+    }
+    Ok(())
+}
+
+/// An automatic attempt; without a payment method it counts as a failed attempt, as Stripe's does.
+async fn collect_once(
+    ctx: &Ctx,
+    tx: &mut dyn Tx,
+    invoice: &mut Invoice,
+    sub: Option<&mut Subscription>,
+    payment_method: Option<&str>,
+) -> Result<(), ApiError> {
+    match payment_method {
+        Some(pm) => {
+            collect::attempt(ctx, tx, invoice, sub, Some(pm), true).await?;
+        }
+        None => {
+            let settings = ctx.state().billing.clone();
+            let first = invoice.status_transitions.finalized_at.unwrap_or(ctx.now());
+            let retries_left = invoicing::record_failed_attempt(invoice, &settings.retries, first);
+            respond::emit(ctx, tx, "invoice.payment_failed", &*invoice, None).await?;
+            if let Some(sub) = sub {
+                lifecycle::invoice_payment_failed(sub, invoice, retries_left, settings.after_retries, ctx.now());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Moves an advancing test clock to its target: every due transition in time order, in batches of one
+/// transaction each, then `ready`. Safe to run twice at once (each batch locks the clock first) and to resume
+/// after a crash (the work queue is the state).
+pub async fn advance_clock(state: &AppState, scope: &Scope, clock_id: &str) -> Result<(), ApiError> {
+    loop {
+        let mut tx = state.store.begin_write().await?;
+        let Some(mut clock) = tx.load_for_update::<TestClock>(scope, clock_id).await? else { return Ok(()) };
+        let Some(target) = clock.target() else { return Ok(()) };
+        if clock.status != ClockStatus::Advancing {
+            return Ok(());
+        }
+        let due = tx.due(Some(clock_id), target, BATCH).await?;
+        let ctx = Ctx::background(state.clone(), scope.clone(), None, tx, target);
+        if due.is_empty() {
+            let before = respond::wire(&clock)?;
+            clock.finish_advance();
+            let mut tx = ctx.tx().await;
+            tx.save(scope, &clock).await?;
+            respond::emit(&ctx, &mut **tx, "test_helpers.test_clock.ready", &clock, Some(&before)).await?;
+            drop(tx);
+            commit(ctx).await?;
+            return Ok(());
+        }
+        let horizon = due[0].due_at + MIN_DELAY;
+        {
+            let mut tx = ctx.tx().await;
+            for item in due.iter().take_while(|d| d.due_at < horizon) {
+                ctx.set_now(item.due_at);
+                process(&ctx, &mut **tx, &item.kind, &item.id).await?;
+            }
+        }
+        commit(ctx).await?;
+    }
+}
+
+async fn commit(ctx: Ctx) -> Result<(), ApiError> {
+    let tx = ctx.into_tx().ok_or_else(|| ApiError::internal("billing context still shared at commit"))?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// One pass of the wall-clock scheduler: processes what is due by `now` on no test clock, across all
+/// accounts, and returns the test clocks that wait for their advance to run.
+pub async fn tick(state: &AppState, now: Timestamp) -> Result<(usize, Vec<(Scope, String)>), ApiError> {
+    let mut tx = state.store.begin_write().await?;
+    let due = tx.due(None, now, BATCH).await?;
+    let mut clocks = Vec::new();
+    let mut done = 0;
+    for item in due {
+        if item.kind == TestClock::KIND {
+            clocks.push((item.scope, item.id));
+            continue;
+        }
+        let ctx = Ctx::background(state.clone(), item.scope, None, tx, now);
+        {
+            let mut guard = ctx.tx().await;
+            process(&ctx, &mut **guard, &item.kind, &item.id).await?;
+        }
+        tx = ctx.into_tx().ok_or_else(|| ApiError::internal("billing context still shared"))?;
+        done += 1;
+    }
+    tx.commit().await?;
+    Ok((done, clocks))
+}

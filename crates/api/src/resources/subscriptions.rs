@@ -1,0 +1,446 @@
+//! Subscriptions: https://docs.stripe.com/api/subscriptions
+//!
+//! Create bills the first period at once (finalize + collect per `payment_behavior`); renewals, trial ends,
+//! retries and `cancel_at` happen in `crate::billing::due` when they fall due.
+
+use axum::extract::Path;
+use portico_core::billing::lifecycle::{self, NewItem, Start};
+use portico_core::objects::price::{Price, PriceType};
+use portico_core::objects::subscription::{
+    BillingMode, CollectionMethod, PaymentBehavior, Status, Subscription, SubscriptionCancel, SubscriptionCreate,
+    SubscriptionUpdate, TrialSettings,
+};
+use portico_core::objects::{Invoice, Object, TaxRate};
+use portico_core::{ParamCode, ParamError, Patch};
+use portico_store::{FieldFilter, Scalar, Tx, TxExt};
+use serde::Deserialize;
+
+use super::missing_reference;
+use crate::billing::collect::{self, Collected};
+use crate::billing::due::save_subscription;
+use crate::context::Ctx;
+use crate::error::{ApiError, ApiResult};
+use crate::extract::{ListParams, NoParams, Params};
+use crate::respond;
+
+const MAX_ITEMS: usize = 20;
+
+async fn load(ctx: &Ctx, tx: &mut dyn Tx, id: &str) -> Result<Subscription, ApiError> {
+    tx.load_for_update::<Subscription>(ctx.scope(), id)
+        .await?
+        .ok_or_else(|| ApiError::no_such("subscription", id, "id"))
+}
+
+async fn tax_rates(ctx: &Ctx, tx: &mut dyn Tx, ids: Patch<Vec<String>>, param: &str) -> Result<Vec<TaxRate>, ApiError> {
+    let mut rates = Vec::new();
+    if let Patch::Set(ids) = ids {
+        for (index, id) in ids.iter().enumerate() {
+            rates.push(super::tax_rates::load_active(ctx, tx, id, &format!("{param}[{index}]")).await?);
+        }
+    }
+    Ok(rates)
+}
+
+/// A recurring, active price of the subscription's currency.
+async fn recurring_price(ctx: &Ctx, tx: &mut dyn Tx, id: &str, param: &str) -> Result<Price, ApiError> {
+    let price = tx.load::<Price>(ctx.scope(), id).await?.ok_or_else(|| missing_reference("price", id, param))?;
+    if !price.active {
+        return Err(ApiError::invalid_request(format!(
+            "The price specified ({id}) is inactive. This field only accepts active prices."
+        ))
+        .with_param(param));
+    }
+    if price.kind != PriceType::Recurring {
+        return Err(ApiError::invalid_request(format!(
+            "The price specified ({id}) is not a recurring price. Subscription items only accept recurring prices; \
+             use `add_invoice_items` for one-time prices."
+        ))
+        .with_param(param));
+    }
+    Ok(price)
+}
+
+/// https://docs.stripe.com/api/subscriptions/create
+pub async fn create(ctx: Ctx, Params { params, expand }: Params<SubscriptionCreate>) -> ApiResult {
+    let mut tx = ctx.tx().await;
+    let tx: &mut dyn Tx = &mut **tx;
+    let customer_id = params.customer.clone().ok_or_else(|| ParamError::missing("customer"))?;
+    let customer = super::customers::load(&ctx, tx, &customer_id, "customer")
+        .await
+        .map_err(|_| missing_reference("customer", &customer_id, "customer"))?;
+    crate::billing::customer_now(&ctx, tx, &customer).await?;
+    let now = ctx.now();
+    let item_params = params.items.unwrap_or_default();
+    if item_params.is_empty() {
+        return Err(ParamError::missing("items").into());
+    }
+    if item_params.len() > MAX_ITEMS {
+        return Err(ApiError::invalid_request(format!("A subscription can have at most {MAX_ITEMS} items."))
+            .with_param("items"));
+    }
+    let mut items = Vec::new();
+    for (index, item) in item_params.into_iter().enumerate() {
+        let param = format!("items[{index}][price]");
+        let price_id = item.price.clone().ok_or_else(|| ParamError::missing(&param))?;
+        let price = recurring_price(&ctx, tx, &price_id, &param).await?;
+        if let Some(first) = items.first().map(|i: &NewItem| &i.price)
+            && first.currency != price.currency
+        {
+            return Err(ApiError::invalid_request("All prices on a subscription must have the same currency.")
+                .with_param(param));
+        }
+        let quantity = item.quantity.unwrap_or(1);
+        if quantity < 0 {
+            return Err(ParamError::new(
+                ParamCode::InvalidRequest,
+                format!("items[{index}][quantity]"),
+                "Invalid integer: must be at least 0.",
+            )
+            .into());
+        }
+        let rates = tax_rates(&ctx, tx, item.tax_rates, &format!("items[{index}][tax_rates]")).await?;
+        items.push(NewItem { price, quantity, metadata: item.metadata.unwrap_or_default(), tax_rates: rates });
+    }
+    let collection_method = params.collection_method.unwrap_or_default();
+    if collection_method == CollectionMethod::SendInvoice && params.days_until_due.is_none() {
+        return Err(ApiError::invalid_request("Missing required param: days_until_due.").with_param("days_until_due"));
+    }
+    if collection_method == CollectionMethod::ChargeAutomatically && params.days_until_due.is_some() {
+        return Err(ApiError::invalid_request(
+            "`days_until_due` can only be set when `collection_method` is `send_invoice`.",
+        )
+        .with_param("days_until_due"));
+    }
+    if let Some(pm) = &params.default_payment_method {
+        let method = super::payment_methods::load(&ctx, tx, pm, "default_payment_method").await?;
+        if method.customer.as_deref() != Some(customer.id.as_str()) {
+            return Err(ApiError::invalid_request(format!(
+                "The customer does not have a payment method with the ID {pm}. The payment method must be attached to the customer."
+            ))
+            .with_param("default_payment_method"));
+        }
+    }
+    if params.trial_end.is_some() && params.trial_period_days.is_some() {
+        return Err(ApiError::invalid_request(
+            "You may only specify one of these parameters: trial_end, trial_period_days.",
+        )
+        .with_param("trial_end"));
+    }
+    let trial_end = match (params.trial_end, params.trial_period_days) {
+        (Some(end), _) => {
+            let end = end.resolve(now);
+            if end < now {
+                return Err(
+                    ApiError::invalid_request("Invalid timestamp: must be in the future.").with_param("trial_end")
+                );
+            }
+            Some(end)
+        }
+        (None, Some(days)) if days > 0 => Some(now + days * 86_400),
+        (None, Some(0)) => None,
+        (None, Some(_)) => {
+            return Err(
+                ApiError::invalid_request("Invalid integer: must be at least 0.").with_param("trial_period_days")
+            );
+        }
+        (None, None) if params.trial_from_plan == Some(true) => items
+            .iter()
+            .filter_map(|i| i.price.recurring.as_ref().and_then(|r| r.trial_period_days))
+            .max()
+            .map(|days| now + days * 86_400),
+        _ => None,
+    };
+    if let Some(anchor) = params.billing_cycle_anchor
+        && anchor < now
+    {
+        return Err(ApiError::invalid_request("`billing_cycle_anchor` cannot be in the past.")
+            .with_param("billing_cycle_anchor"));
+    }
+    let default_tax_rates = tax_rates(&ctx, tx, params.default_tax_rates, "default_tax_rates").await?;
+    let mut metadata = Default::default();
+    portico_core::metadata::apply(&mut metadata, params.metadata.map_or(Patch::Absent, Patch::Set))?;
+    let mut trial_settings = TrialSettings::default();
+    if let Some(behavior) = params.trial_settings.and_then(|s| s.end_behavior).and_then(|b| b.missing_payment_method) {
+        if !matches!(behavior.as_str(), "cancel" | "create_invoice" | "pause") {
+            return Err(ApiError::invalid_request("Invalid trial_settings[end_behavior][missing_payment_method]: must be one of cancel, create_invoice, or pause").with_param("trial_settings[end_behavior][missing_payment_method]"));
+        }
+        trial_settings.end_behavior.missing_payment_method = behavior;
+    }
+    let billing_mode = BillingMode::new(params.billing_mode.and_then(|m| m.kind).unwrap_or_default());
+    let payment_behavior = params.payment_behavior.unwrap_or_default();
+    let mut names = std::collections::BTreeMap::new();
+    for item in &items {
+        if let Some(product) = tx.load::<portico_core::objects::Product>(ctx.scope(), &item.price.product).await? {
+            names.insert(product.id.clone(), product.name);
+        }
+    }
+    let payment_method =
+        params.default_payment_method.clone().or_else(|| customer.invoice_settings.default_payment_method.clone());
+    let (mut sub, mut invoice) = lifecycle::start(
+        Start {
+            customer: &customer,
+            items,
+            trial_end,
+            billing_cycle_anchor: params.billing_cycle_anchor,
+            collection_method,
+            days_until_due: params.days_until_due,
+            default_payment_method: params.default_payment_method,
+            default_tax_rates,
+            billing_mode,
+            cancel_at: params.cancel_at,
+            cancel_at_period_end: params.cancel_at_period_end.unwrap_or(false),
+            description: params.description,
+            metadata,
+            trial_settings,
+            livemode: ctx.scope().livemode,
+            now,
+        },
+        &names,
+    );
+    respond::emit(&ctx, tx, "customer.subscription.created", &sub, None).await?;
+    let before = respond::wire(&sub)?;
+    tx.create(ctx.scope(), &invoice).await?;
+    respond::emit(&ctx, tx, "invoice.created", &invoice, None).await?;
+    let paid = collect::finalize(&ctx, tx, &mut invoice).await?;
+    let outcome = if paid {
+        lifecycle::invoice_paid(&mut sub, &invoice);
+        Collected::Paid
+    } else if collection_method == CollectionMethod::SendInvoice {
+        // Sent, not charged: the subscription is active while the invoice waits for payment.
+        sub.status = if sub.status == Status::Trialing { Status::Trialing } else { Status::Active };
+        Collected::NotAttempted
+    } else if payment_behavior == PaymentBehavior::DefaultIncomplete {
+        collect::attempt(&ctx, tx, &mut invoice, Some(&mut sub), None, false).await?
+    } else {
+        collect::attempt(
+            &ctx,
+            tx,
+            &mut invoice,
+            Some(&mut sub),
+            payment_method.as_deref(),
+            params.off_session.unwrap_or(false),
+        )
+        .await?
+    };
+    if sub.status == Status::Incomplete && paid {
+        sub.status = Status::Active;
+    }
+    if payment_behavior == PaymentBehavior::ErrorIfIncomplete {
+        match outcome {
+            Collected::Declined(error) => return Err(error.into()),
+            Collected::RequiresAction => {
+                return Err(ApiError::new(
+                    axum::http::StatusCode::PAYMENT_REQUIRED,
+                    crate::error::ErrorType::CardError,
+                    Some("subscription_payment_intent_requires_action"),
+                    "Payment for this subscription requires additional user action before it can be completed successfully.",
+                ));
+            }
+            _ => {}
+        }
+    }
+    tx.save(ctx.scope(), &invoice).await?;
+    tx.create(ctx.scope(), &sub).await?;
+    if respond::wire(&sub)? != before {
+        respond::emit(&ctx, tx, "customer.subscription.updated", &sub, Some(&before)).await?;
+    }
+    respond::object(&ctx, tx, &sub, &expand).await
+}
+
+/// https://docs.stripe.com/api/subscriptions/retrieve
+pub async fn retrieve(ctx: Ctx, Path(id): Path<String>, Params { expand, .. }: Params<NoParams>) -> ApiResult {
+    let mut tx = ctx.tx().await;
+    match tx.load::<Subscription>(ctx.scope(), &id).await? {
+        Some(sub) => respond::object(&ctx, &mut **tx, &sub, &expand).await,
+        None => Err(ApiError::no_such("subscription", &id, "id")),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListFilters {
+    customer: Option<String>,
+    price: Option<String>,
+    status: Option<String>,
+    collection_method: Option<CollectionMethod>,
+    test_clock: Option<String>,
+}
+
+const STATUSES: &[&str] = &[
+    "active",
+    "all",
+    "canceled",
+    "ended",
+    "incomplete",
+    "incomplete_expired",
+    "past_due",
+    "paused",
+    "trialing",
+    "unpaid",
+];
+
+/// https://docs.stripe.com/api/subscriptions/list: without `status`, canceled subscriptions are left out.
+pub async fn list(ctx: Ctx, ListParams { mut page, filters, expand }: ListParams<ListFilters>) -> ApiResult {
+    page.customer = filters.customer;
+    let status = filters.status.unwrap_or_default();
+    if !status.is_empty() && !STATUSES.contains(&status.as_str()) {
+        return Err(ApiError::invalid_request(format!("Invalid status: must be one of {}", STATUSES.join(", ")))
+            .with_param("status"));
+    }
+    match status.as_str() {
+        "" | "all" | "ended" => {}
+        status => page.filters.push(FieldFilter::eq("status", Scalar::Str(status.to_owned()))),
+    }
+    if let Some(method) = filters.collection_method {
+        let method = if method == CollectionMethod::SendInvoice { "send_invoice" } else { "charge_automatically" };
+        page.filters.push(FieldFilter::eq("collection_method", Scalar::Str(method.into())));
+    }
+    if let Some(clock) = filters.test_clock {
+        page.filters.push(FieldFilter::eq("test_clock", Scalar::Str(clock)));
+    }
+    let keep = |sub: &Subscription| -> bool {
+        let by_status = match status.as_str() {
+            "" => sub.status != Status::Canceled && sub.status != Status::IncompleteExpired,
+            "ended" => sub.status.is_terminal(),
+            _ => true,
+        };
+        by_status && filters.price.as_ref().is_none_or(|p| sub.items.data.iter().any(|i| &i.price.id == p))
+    };
+    let mut tx = ctx.tx().await;
+    // Status and price filters that JSON containment cannot express are applied page by page.
+    let limit = page.limit as usize;
+    let mut found = Vec::new();
+    let mut has_more;
+    loop {
+        let (subs, more) = tx.list_typed::<Subscription>(ctx.scope(), &page).await?;
+        has_more = more;
+        let last = subs.last().map(|s| s.id.clone());
+        for sub in subs {
+            if found.len() == limit {
+                has_more = true;
+                break;
+            }
+            if keep(&sub) {
+                found.push(sub);
+            }
+        }
+        if found.len() >= limit || !more {
+            break;
+        }
+        page.starting_after = last;
+        page.ending_before = None;
+    }
+    respond::list(&ctx, &mut **tx, Subscription::KIND, "/v1/subscriptions", &found, has_more, &expand).await
+}
+
+/// https://docs.stripe.com/api/subscriptions/update (metadata, description, payment method, collection, and
+/// cancellation scheduling; item changes with proration come with the proration work of issue 3).
+pub async fn update(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Params { params, expand }: Params<SubscriptionUpdate>,
+) -> ApiResult {
+    let mut tx = ctx.tx().await;
+    let tx: &mut dyn Tx = &mut **tx;
+    let mut sub = load(&ctx, tx, &id).await?;
+    let customer = super::customers::load(&ctx, tx, &sub.customer.clone(), "customer").await?;
+    crate::billing::customer_now(&ctx, tx, &customer).await?;
+    let now = ctx.now();
+    if sub.status.is_terminal() {
+        return Err(ApiError::invalid_request(
+            "A canceled subscription can only update its cancellation_details and metadata.",
+        ));
+    }
+    if params.items.is_some()
+        || params.billing_cycle_anchor.is_some()
+        || params.trial_end.is_some()
+        || params.proration_date.is_some()
+    {
+        return Err(ApiError::invalid_request(
+            "Portico does not support changing items, the billing cycle anchor or the trial through this endpoint yet.",
+        ));
+    }
+    let before = respond::wire(&sub)?;
+    portico_core::metadata::apply(&mut sub.metadata, params.metadata)?;
+    params.description.apply_to(&mut sub.description);
+    if let Patch::Set(pm) = &params.default_payment_method {
+        let method = super::payment_methods::load(&ctx, tx, pm, "default_payment_method").await?;
+        if method.customer.as_deref() != Some(sub.customer.as_str()) {
+            return Err(ApiError::invalid_request(format!(
+                "The customer does not have a payment method with the ID {pm}. The payment method must be attached to the customer."
+            ))
+            .with_param("default_payment_method"));
+        }
+    }
+    params.default_payment_method.apply_to(&mut sub.default_payment_method);
+    if let Some(method) = params.collection_method {
+        sub.collection_method = method;
+    }
+    if let Some(days) = params.days_until_due {
+        sub.days_until_due = Some(days);
+    }
+    if let Some(at_period_end) = params.cancel_at_period_end {
+        sub.cancel_at_period_end = at_period_end;
+        sub.cancel_at = if at_period_end { sub.current_period_end() } else { None };
+        sub.canceled_at = at_period_end.then_some(now);
+        if !at_period_end {
+            sub.cancellation_details = Default::default();
+        }
+    }
+    match params.cancel_at {
+        Patch::Set(at) => {
+            if at <= now {
+                return Err(ApiError::invalid_request("`cancel_at` must be in the future.").with_param("cancel_at"));
+            }
+            sub.cancel_at = Some(at);
+            sub.canceled_at = Some(now);
+            sub.cancel_at_period_end = sub.current_period_end() == Some(at);
+        }
+        Patch::Clear => {
+            sub.cancel_at = None;
+            sub.canceled_at = None;
+            sub.cancel_at_period_end = false;
+        }
+        Patch::Absent => {}
+    }
+    if let Some(details) = params.cancellation_details {
+        details.comment.apply_to(&mut sub.cancellation_details.comment);
+        details.feedback.apply_to(&mut sub.cancellation_details.feedback);
+    }
+    save_subscription(&ctx, tx, &sub, &before).await?;
+    respond::object(&ctx, tx, &sub, &expand).await
+}
+
+/// https://docs.stripe.com/api/subscriptions/cancel
+pub async fn cancel(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Params { params, expand }: Params<SubscriptionCancel>,
+) -> ApiResult {
+    let mut tx = ctx.tx().await;
+    let tx: &mut dyn Tx = &mut **tx;
+    let mut sub = load(&ctx, tx, &id).await?;
+    if sub.status.is_terminal() {
+        return Err(ApiError::invalid_request(format!("No such subscription: '{id}'")).with_param("id"));
+    }
+    let customer = super::customers::load(&ctx, tx, &sub.customer.clone(), "customer").await?;
+    crate::billing::customer_now(&ctx, tx, &customer).await?;
+    let before = respond::wire(&sub)?;
+    if let Some(details) = params.cancellation_details {
+        details.comment.apply_to(&mut sub.cancellation_details.comment);
+        details.feedback.apply_to(&mut sub.cancellation_details.feedback);
+    }
+    lifecycle::cancel_now(&mut sub, ctx.now());
+    // An incomplete subscription's open first invoice goes with it.
+    if before["status"] == "incomplete"
+        && let Some(latest) = sub.latest_invoice.clone()
+        && let Some(mut invoice) = tx.load_for_update::<Invoice>(ctx.scope(), &latest).await?
+        && portico_core::billing::invoicing::void(&mut invoice, ctx.now()).is_ok()
+    {
+        tx.save(ctx.scope(), &invoice).await?;
+        respond::emit(&ctx, tx, "invoice.voided", &invoice, None).await?;
+    }
+    let _ = (params.invoice_now, params.prorate);
+    save_subscription(&ctx, tx, &sub, &before).await?;
+    respond::object(&ctx, tx, &sub, &expand).await
+}
