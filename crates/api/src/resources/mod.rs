@@ -40,6 +40,27 @@ pub(crate) async fn remember_deleted(
     Ok(())
 }
 
+/// The parameters of retrieving an intent (setup or payment): Stripe.js sends its `client_secret` with a
+/// publishable key; a secret key needs none.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntentRetrieveParams {
+    client_secret: Option<String>,
+}
+
+impl IntentRetrieveParams {
+    /// A `client_secret`, when one is sent, must be the intent's (`noun`: `SetupIntent`, `PaymentIntent`).
+    pub(crate) fn check(self, actual: &str, noun: &str) -> Result<(), ApiError> {
+        if self.client_secret.is_some_and(|secret| secret != actual) {
+            return Err(ApiError::invalid_request(format!(
+                "The client_secret provided does not match the client_secret associated with the {noun}."
+            ))
+            .with_param("client_secret"));
+        }
+        Ok(())
+    }
+}
+
 /// `No such price: 'price_…'` for an id given as a parameter: Stripe answers 400 (not 404) when the missing
 /// object is named by a parameter rather than by the URL.
 pub(crate) fn missing_reference(noun: &str, id: &str, param: &str) -> ApiError {

@@ -196,30 +196,18 @@ pub async fn create(ctx: Ctx, Params { mut params, expand }: Params<PaymentInten
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RetrieveParams {
-    /// Sent by Stripe.js with a publishable key; a secret key needs none.
-    client_secret: Option<String>,
-}
-
 /// https://docs.stripe.com/api/payment_intents/retrieve
 pub async fn retrieve(
     ctx: Ctx,
     Path(id): Path<String>,
-    Params { params, expand }: Params<RetrieveParams>,
+    Params { params, expand }: Params<super::IntentRetrieveParams>,
 ) -> ApiResult {
     let mut tx = ctx.tx().await;
     let intent = tx
         .load::<PaymentIntent>(ctx.scope(), &id)
         .await?
         .ok_or_else(|| ApiError::no_such("payment_intent", &id, "intent"))?;
-    if params.client_secret.is_some_and(|secret| secret != intent.client_secret) {
-        return Err(ApiError::invalid_request(
-            "The client_secret provided does not match the client_secret associated with the PaymentIntent.",
-        )
-        .with_param("client_secret"));
-    }
+    params.check(&intent.client_secret, "PaymentIntent")?;
     respond::object(&ctx, &mut **tx, &intent, &expand).await
 }
 

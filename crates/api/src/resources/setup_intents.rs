@@ -221,30 +221,18 @@ pub async fn create(ctx: Ctx, Params { mut params, expand }: Params<SetupIntentC
     confirmed(&ctx, &mut **tx, &intent, declined, &expand).await
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RetrieveParams {
-    /// Sent by Stripe.js with a publishable key; a secret key needs none.
-    client_secret: Option<String>,
-}
-
 /// https://docs.stripe.com/api/setup_intents/retrieve
 pub async fn retrieve(
     ctx: Ctx,
     Path(id): Path<String>,
-    Params { params, expand }: Params<RetrieveParams>,
+    Params { params, expand }: Params<super::IntentRetrieveParams>,
 ) -> ApiResult {
     let mut tx = ctx.tx().await;
     let intent = tx
         .load::<SetupIntent>(ctx.scope(), &id)
         .await?
         .ok_or_else(|| ApiError::no_such("setupintent", &id, "intent"))?;
-    if params.client_secret.is_some_and(|secret| secret != intent.client_secret) {
-        return Err(ApiError::invalid_request(
-            "The client_secret provided does not match the client_secret associated with the SetupIntent.",
-        )
-        .with_param("client_secret"));
-    }
+    params.check(&intent.client_secret, "SetupIntent")?;
     respond::object(&ctx, &mut **tx, &intent, &expand).await
 }
 

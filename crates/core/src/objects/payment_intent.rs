@@ -236,22 +236,7 @@ pub fn check_ownership(
     owner: Option<&str>,
     intent_customer: Option<&str>,
 ) -> Result<(), ParamError> {
-    match (owner, intent_customer) {
-        (None, _) => Ok(()),
-        (Some(owner), Some(customer)) if owner == customer => Ok(()),
-        (Some(owner), None) => Err(ParamError::invalid(
-            "payment_method",
-            format!(
-                "The payment method supplied ({payment_method}) belongs to the Customer {owner}. Please include the Customer in the `customer` parameter on the PaymentIntent."
-            ),
-        )),
-        (Some(_), Some(customer)) => Err(ParamError::invalid(
-            "payment_method",
-            format!(
-                "The PaymentMethod {payment_method} does not belong to the Customer you supplied {customer}. Please use this PaymentMethod with the Customer that it belongs to instead."
-            ),
-        )),
-    }
+    super::payment_method::check_intent_ownership("PaymentIntent", payment_method, owner, intent_customer)
 }
 
 impl PaymentIntent {

@@ -347,5 +347,32 @@ fn without_param(message: &str) -> ParamError {
     ParamError { code: ParamCode::InvalidRequest, param: None, message: message.to_owned() }
 }
 
+/// Stripe's refusal to use a payment method with an intent (`intent`: `SetupIntent`, `PaymentIntent`) when
+/// it belongs to another customer than the intent's, or to a customer when the intent names none. A payment
+/// method without a customer may be used by anyone.
+pub fn check_intent_ownership(
+    intent: &str,
+    payment_method: &str,
+    owner: Option<&str>,
+    intent_customer: Option<&str>,
+) -> Result<(), ParamError> {
+    match (owner, intent_customer) {
+        (None, _) => Ok(()),
+        (Some(owner), Some(customer)) if owner == customer => Ok(()),
+        (Some(owner), None) => Err(ParamError::invalid(
+            "payment_method",
+            format!(
+                "The payment method supplied ({payment_method}) belongs to the Customer {owner}. Please include the Customer in the `customer` parameter on the {intent}."
+            ),
+        )),
+        (Some(_), Some(customer)) => Err(ParamError::invalid(
+            "payment_method",
+            format!(
+                "The PaymentMethod {payment_method} does not belong to the Customer you supplied {customer}. Please use this PaymentMethod with the Customer that it belongs to instead."
+            ),
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests;
