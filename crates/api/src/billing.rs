@@ -5,10 +5,11 @@
 pub mod collect;
 pub mod due;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use portico_core::billing::lifecycle::ProductNames;
 use portico_core::objects::customer::Customer;
+use portico_core::objects::price::Price;
 use portico_core::objects::product::Product;
 use portico_core::objects::subscription::Subscription;
 use portico_store::{Tx, TxExt};
@@ -16,16 +17,17 @@ use portico_store::{Tx, TxExt};
 use crate::context::Ctx;
 use crate::error::ApiError;
 
-/// The names of the products a subscription bills, for invoice line descriptions.
-pub async fn product_names(ctx: &Ctx, tx: &mut dyn Tx, sub: &Subscription) -> Result<ProductNames, ApiError> {
+/// The names of the products these prices belong to, for invoice line descriptions.
+pub async fn product_names<'a>(
+    ctx: &Ctx,
+    tx: &mut dyn Tx,
+    prices: impl IntoIterator<Item = &'a Price>,
+) -> Result<ProductNames, ApiError> {
+    let products: BTreeSet<String> = prices.into_iter().map(|price| price.product.clone()).collect();
     let mut names = BTreeMap::new();
-    for item in &sub.items.data {
-        let product = &item.price.product;
-        if names.contains_key(product) {
-            continue;
-        }
-        if let Some(found) = tx.load::<Product>(ctx.scope(), product).await? {
-            names.insert(product.clone(), found.name);
+    for product in products {
+        if let Some(found) = tx.load::<Product>(ctx.scope(), &product).await? {
+            names.insert(product, found.name);
         }
     }
     Ok(names)

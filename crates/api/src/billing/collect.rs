@@ -25,20 +25,29 @@ pub enum Collected {
     Declined(CardError),
 }
 
-/// Draft → open, saving the customer's new invoice sequence and balance. Emits `invoice.finalized` (and
-/// `invoice.paid` for an invoice with nothing to pay). Returns whether it was paid on the spot.
-pub async fn finalize(ctx: &Ctx, tx: &mut dyn Tx, invoice: &mut Invoice) -> Result<bool, ApiError> {
-    let mut customer = crate::resources::customers::load(ctx, tx, &invoice.customer.clone(), "customer").await?;
-    let before_customer = respond::wire(&customer)?;
-    let paid = invoicing::finalize(invoice, &mut customer, &ctx.state().public_url, ctx.now())
+/// Draft → open, saving `customer` (the invoice's, loaded for update) with its new invoice sequence and
+/// balance. Emits `invoice.finalized`; an invoice with nothing to pay is paid on the spot (`invoice.paid`, and
+/// its subscription becomes active). Returns whether it was paid.
+pub async fn finalize(
+    ctx: &Ctx,
+    tx: &mut dyn Tx,
+    invoice: &mut Invoice,
+    customer: &mut Customer,
+    sub: Option<&mut Subscription>,
+) -> Result<bool, ApiError> {
+    let before_customer = respond::wire(&*customer)?;
+    let paid = invoicing::finalize(invoice, customer, &ctx.state().public_url, ctx.now())
         .map_err(|e| ApiError::invalid_request(e.0))?;
-    tx.save(ctx.scope(), &customer).await?;
+    tx.save(ctx.scope(), &*customer).await?;
     if customer.balance != before_customer["balance"].as_i64().unwrap_or_default() {
-        respond::emit(ctx, tx, "customer.updated", &customer, Some(&before_customer)).await?;
+        respond::emit(ctx, tx, "customer.updated", &*customer, Some(&before_customer)).await?;
     }
     respond::emit(ctx, tx, "invoice.finalized", invoice, None).await?;
     if paid {
         respond::emit(ctx, tx, "invoice.paid", invoice, None).await?;
+        if let Some(sub) = sub {
+            lifecycle::invoice_paid(sub, invoice);
+        }
     }
     Ok(paid)
 }
@@ -97,8 +106,6 @@ pub async fn attempt(
     if instrument.is_none() {
         return Ok(Collected::NotAttempted);
     }
-    let settings = ctx.state().billing.clone();
-    let first_attempt = invoice.status_transitions.finalized_at.unwrap_or(now);
     let collected = match attempt.outcome {
         Outcome::Succeeded => {
             invoicing::record_successful_attempt(invoice, now);
@@ -113,16 +120,44 @@ pub async fn attempt(
         Outcome::Failed(error) => Collected::Declined(error),
         Outcome::RequiresPaymentMethod => Collected::NotAttempted,
     };
-    let retries_left = invoicing::record_failed_attempt(invoice, &settings.retries, first_attempt);
-    let kind = match collected {
+    let event = match collected {
         Collected::RequiresAction => "invoice.payment_action_required",
         _ => "invoice.payment_failed",
     };
-    respond::emit(ctx, tx, kind, invoice, None).await?;
-    if let Some(sub) = sub {
-        lifecycle::invoice_payment_failed(sub, invoice, retries_left, settings.after_retries, now);
-    }
+    record_failure(ctx, tx, invoice, sub, event).await?;
     Ok(collected)
+}
+
+/// Counts an unsuccessful automatic attempt against the retry schedule, emits `event`
+/// (`invoice.payment_failed` or `invoice.payment_action_required`) and moves the subscription along dunning.
+pub async fn record_failure(
+    ctx: &Ctx,
+    tx: &mut dyn Tx,
+    invoice: &mut Invoice,
+    sub: Option<&mut Subscription>,
+    event: &str,
+) -> Result<(), ApiError> {
+    let settings = ctx.state().billing.clone();
+    let first_attempt = invoice.status_transitions.finalized_at.unwrap_or(ctx.now());
+    let retries_left = invoicing::record_failed_attempt(invoice, &settings.retries, first_attempt);
+    respond::emit(ctx, tx, event, invoice, None).await?;
+    if let Some(sub) = sub {
+        lifecycle::invoice_payment_failed(sub, invoice, retries_left, settings.after_retries, ctx.now());
+    }
+    Ok(())
+}
+
+/// Voids a subscription's latest invoice when it can still be voided (an incomplete subscription that expired
+/// or was canceled takes its unpaid first invoice with it).
+pub async fn void_latest_invoice(ctx: &Ctx, tx: &mut dyn Tx, sub: &Subscription) -> Result<(), ApiError> {
+    if let Some(latest) = &sub.latest_invoice
+        && let Some(mut invoice) = tx.load_for_update::<Invoice>(ctx.scope(), latest).await?
+        && invoicing::void(&mut invoice, ctx.now()).is_ok()
+    {
+        tx.save(ctx.scope(), &invoice).await?;
+        respond::emit(ctx, tx, "invoice.voided", &invoice, None).await?;
+    }
+    Ok(())
 }
 
 fn description(invoice: &Invoice) -> String {
@@ -132,9 +167,4 @@ fn description(invoice: &Invoice) -> String {
         Some("subscription_cycle") => "Subscription update".into(),
         _ => format!("Invoice {}", invoice.number.clone().unwrap_or_default()),
     }
-}
-
-/// The customer an invoice bills, for callers that need it alongside.
-pub async fn invoice_customer(ctx: &Ctx, tx: &mut dyn Tx, invoice: &Invoice) -> Result<Customer, ApiError> {
-    crate::resources::customers::load(ctx, tx, &invoice.customer, "customer").await
 }

@@ -8,7 +8,7 @@ use portico_core::Timestamp;
 use portico_core::billing::{invoicing, lifecycle};
 use portico_core::objects::customer::Customer;
 use portico_core::objects::invoice::{Invoice, Status as InvoiceStatus};
-use portico_core::objects::subscription::{Status, Subscription};
+use portico_core::objects::subscription::{CollectionMethod, Status, Subscription};
 use portico_core::objects::test_clock::{Status as ClockStatus, TestClock};
 use portico_core::objects::{InvoiceItem, Object};
 use portico_store::{FieldFilter, ListQuery, Scalar, Tx, TxExt};
@@ -45,25 +45,17 @@ async fn subscription(ctx: &Ctx, tx: &mut dyn Tx, id: &str) -> Result<(), ApiErr
     let customer = crate::resources::customers::load(ctx, tx, &sub.customer.clone(), "customer").await?;
     let pending =
         if sub.engine.has_pending_items { pending_items(ctx, tx, &customer, &sub.id).await? } else { Vec::new() };
-    let names = super::product_names(ctx, tx, &sub).await?;
+    let names = super::product_names(ctx, tx, sub.items.data.iter().map(|i| &i.price)).await?;
     let has_payment_method = super::payment_method_of(Some(&sub), &customer).is_some();
     match lifecycle::process_due(&mut sub, &customer, pending, &names, has_payment_method, now) {
-        lifecycle::Progress::Renewed { invoice, swept, .. } => {
+        lifecycle::Progress::Renewed { invoice, swept } => {
             tx.create(ctx.scope(), &*invoice).await?;
             for item in &swept {
                 tx.save(ctx.scope(), item).await?;
             }
             respond::emit(ctx, tx, "invoice.created", &*invoice, None).await?;
         }
-        lifecycle::Progress::Expired => {
-            if let Some(latest) = sub.latest_invoice.clone()
-                && let Some(mut invoice) = tx.load_for_update::<Invoice>(ctx.scope(), &latest).await?
-                && invoicing::void(&mut invoice, now).is_ok()
-            {
-                tx.save(ctx.scope(), &invoice).await?;
-                respond::emit(ctx, tx, "invoice.voided", &invoice, None).await?;
-            }
-        }
+        lifecycle::Progress::Expired => collect::void_latest_invoice(ctx, tx, &sub).await?,
         lifecycle::Progress::Canceled | lifecycle::Progress::Paused => {}
         lifecycle::Progress::Nothing => return Ok(()),
     }
@@ -120,20 +112,17 @@ async fn invoice(ctx: &Ctx, tx: &mut dyn Tx, id: &str) -> Result<(), ApiError> {
         None => None,
     };
     let sub_before = sub.as_ref().map(respond::wire).transpose()?;
-    let customer = crate::resources::customers::load(ctx, tx, &invoice.customer.clone(), "customer").await?;
+    let mut customer = crate::resources::customers::load(ctx, tx, &invoice.customer.clone(), "customer").await?;
     let payment_method =
         invoice.default_payment_method.clone().or_else(|| super::payment_method_of(sub.as_ref(), &customer));
     match invoice.status {
         InvoiceStatus::Draft => {
-            if collect::finalize(ctx, tx, &mut invoice).await? {
-                if let Some(sub) = sub.as_mut() {
-                    lifecycle::invoice_paid(sub, &invoice);
-                }
-            } else if invoice.collection_method == "charge_automatically" {
+            let paid = collect::finalize(ctx, tx, &mut invoice, &mut customer, sub.as_mut()).await?;
+            if !paid && invoice.collection_method == CollectionMethod::ChargeAutomatically {
                 collect_once(ctx, tx, &mut invoice, sub.as_mut(), payment_method.as_deref()).await?;
             }
         }
-        InvoiceStatus::Open if invoice.collection_method == "send_invoice" => {
+        InvoiceStatus::Open if invoice.collection_method == CollectionMethod::SendInvoice => {
             invoice.engine.overdue_at = None;
             respond::emit(ctx, tx, "invoice.overdue", &invoice, None).await?;
             if let Some(sub) = sub.as_mut() {
@@ -161,20 +150,9 @@ async fn collect_once(
     payment_method: Option<&str>,
 ) -> Result<(), ApiError> {
     match payment_method {
-        Some(pm) => {
-            collect::attempt(ctx, tx, invoice, sub, Some(pm), true).await?;
-        }
-        None => {
-            let settings = ctx.state().billing.clone();
-            let first = invoice.status_transitions.finalized_at.unwrap_or(ctx.now());
-            let retries_left = invoicing::record_failed_attempt(invoice, &settings.retries, first);
-            respond::emit(ctx, tx, "invoice.payment_failed", &*invoice, None).await?;
-            if let Some(sub) = sub {
-                lifecycle::invoice_payment_failed(sub, invoice, retries_left, settings.after_retries, ctx.now());
-            }
-        }
+        Some(pm) => collect::attempt(ctx, tx, invoice, sub, Some(pm), true).await.map(drop),
+        None => collect::record_failure(ctx, tx, invoice, sub, "invoice.payment_failed").await,
     }
-    Ok(())
 }
 
 /// Moves an advancing test clock to its target: every due transition in time order, in batches of one
@@ -212,9 +190,12 @@ pub async fn advance_clock(state: &AppState, scope: &Scope, clock_id: &str) -> R
     }
 }
 
+fn into_tx(ctx: Ctx) -> Result<Box<dyn Tx>, ApiError> {
+    ctx.into_tx().ok_or_else(|| ApiError::internal("billing context still shared when its transaction ends"))
+}
+
 async fn commit(ctx: Ctx) -> Result<(), ApiError> {
-    let tx = ctx.into_tx().ok_or_else(|| ApiError::internal("billing context still shared at commit"))?;
-    tx.commit().await?;
+    into_tx(ctx)?.commit().await?;
     Ok(())
 }
 
@@ -235,7 +216,7 @@ pub async fn tick(state: &AppState, now: Timestamp) -> Result<(usize, Vec<(Scope
             let mut guard = ctx.tx().await;
             process(&ctx, &mut **guard, &item.kind, &item.id).await?;
         }
-        tx = ctx.into_tx().ok_or_else(|| ApiError::internal("billing context still shared"))?;
+        tx = into_tx(ctx)?;
         done += 1;
     }
     tx.commit().await?;

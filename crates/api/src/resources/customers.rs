@@ -14,14 +14,21 @@ use crate::extract::{ListParams, NoParams, Params};
 use crate::respond;
 use crate::search;
 
+const DEFAULT_PAYMENT_METHOD: &str = "invoice_settings[default_payment_method]";
+
 /// Loads a customer of the acting account or answers Stripe's 404.
 pub async fn load(ctx: &Ctx, tx: &mut dyn Tx, id: &str, param: &str) -> Result<Customer, ApiError> {
     tx.load_for_update::<Customer>(ctx.scope(), id).await?.ok_or_else(|| ApiError::no_such("customer", id, param))
 }
 
-/// A payment method may become the default only if it belongs to this customer.
-async fn check_default_payment_method(ctx: &Ctx, tx: &mut dyn Tx, customer: &str, pm: &str) -> Result<(), ApiError> {
-    let param = "invoice_settings[default_payment_method]";
+/// A payment method may become a default (the customer's, a subscription's) only if it belongs to the customer.
+pub(crate) async fn check_payment_method_owner(
+    ctx: &Ctx,
+    tx: &mut dyn Tx,
+    customer: &str,
+    pm: &str,
+    param: &str,
+) -> Result<(), ApiError> {
     let Some(method) = tx.get(ctx.scope(), "payment_method", pm).await? else {
         return Err(ApiError::no_such("PaymentMethod", pm, param));
     };
@@ -66,7 +73,7 @@ pub async fn create(ctx: Ctx, Params { params, expand }: Params<CustomerCreate>)
         .await?;
     }
     if let Some(pm) = default_pm {
-        check_default_payment_method(&ctx, &mut **tx, &customer.id, &pm).await?;
+        check_payment_method_owner(&ctx, &mut **tx, &customer.id, &pm, DEFAULT_PAYMENT_METHOD).await?;
     }
     respond::object(&ctx, &mut **tx, &customer, &expand).await
 }
@@ -89,7 +96,7 @@ pub async fn update(ctx: Ctx, Path(id): Path<String>, Params { params, expand }:
     let mut tx = ctx.tx().await;
     let mut customer = load(&ctx, &mut **tx, &id, "id").await?;
     if let Some(Patch::Set(pm)) = params.invoice_settings.as_ref().map(|s| &s.default_payment_method) {
-        check_default_payment_method(&ctx, &mut **tx, &id, pm).await?;
+        check_payment_method_owner(&ctx, &mut **tx, &id, pm, DEFAULT_PAYMENT_METHOD).await?;
     }
     let before = serde_json::to_value(&customer).map_err(ApiError::internal)?;
     customer.update(params)?;

@@ -3,9 +3,9 @@
 
 use axum::extract::Path;
 use portico_core::billing::{invoicing, lifecycle};
-use portico_core::objects::Object;
 use portico_core::objects::invoice::{Invoice, Status};
-use portico_core::objects::subscription::Subscription;
+use portico_core::objects::subscription::{CollectionMethod, Subscription};
+use portico_core::objects::{Customer, Object};
 use portico_store::{FieldFilter, Scalar, Tx, TxExt};
 use serde::Deserialize;
 use serde_json::json;
@@ -36,7 +36,7 @@ pub struct ListFilters {
     customer: Option<String>,
     subscription: Option<String>,
     status: Option<Status>,
-    collection_method: Option<String>,
+    collection_method: Option<CollectionMethod>,
 }
 
 /// https://docs.stripe.com/api/invoices/list
@@ -49,7 +49,7 @@ pub async fn list(ctx: Ctx, ListParams { mut page, filters, expand }: ListParams
         page.filters.push(FieldFilter::eq("status", Scalar::Str(status.as_str().into())));
     }
     if let Some(method) = filters.collection_method {
-        page.filters.push(FieldFilter::eq("collection_method", Scalar::Str(method)));
+        page.filters.push(FieldFilter::eq("collection_method", Scalar::Str(method.as_str().into())));
     }
     let mut tx = ctx.tx().await;
     let (invoices, has_more) = tx.list_typed::<Invoice>(ctx.scope(), &page).await?;
@@ -81,9 +81,12 @@ async fn subscription_of(ctx: &Ctx, tx: &mut dyn Tx, invoice: &Invoice) -> Resul
     }
 }
 
-async fn at_customer_time(ctx: &Ctx, tx: &mut dyn Tx, invoice: &Invoice) -> Result<(), ApiError> {
+/// The invoice's customer (loaded for update), with the command moved to the customer's time (its test
+/// clock's, when it lives on one).
+async fn at_customer_time(ctx: &Ctx, tx: &mut dyn Tx, invoice: &Invoice) -> Result<Customer, ApiError> {
     let customer = super::customers::load(ctx, tx, &invoice.customer, "customer").await?;
-    crate::billing::customer_now(ctx, tx, &customer).await
+    crate::billing::customer_now(ctx, tx, &customer).await?;
+    Ok(customer)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -101,17 +104,13 @@ pub async fn finalize(
     let mut tx = ctx.tx().await;
     let tx: &mut dyn Tx = &mut **tx;
     let mut invoice = load(&ctx, tx, &id).await?;
-    at_customer_time(&ctx, tx, &invoice).await?;
+    let mut customer = at_customer_time(&ctx, tx, &invoice).await?;
     if let Some(auto) = params.auto_advance {
         invoice.auto_advance = auto;
     }
     let mut sub = subscription_of(&ctx, tx, &invoice).await?;
     let before = sub.as_ref().map(respond::wire).transpose()?;
-    if collect::finalize(&ctx, tx, &mut invoice).await?
-        && let Some(sub) = sub.as_mut()
-    {
-        lifecycle::invoice_paid(sub, &invoice);
-    }
+    collect::finalize(&ctx, tx, &mut invoice, &mut customer, sub.as_mut()).await?;
     tx.save(ctx.scope(), &invoice).await?;
     if let (Some(sub), Some(before)) = (sub, before) {
         save_subscription(&ctx, tx, &sub, &before).await?;
@@ -134,16 +133,12 @@ pub async fn pay(ctx: Ctx, Path(id): Path<String>, Params { params, expand }: Pa
     let mut tx = ctx.tx().await;
     let tx: &mut dyn Tx = &mut **tx;
     let mut invoice = load(&ctx, tx, &id).await?;
-    let customer = super::customers::load(&ctx, tx, &invoice.customer.clone(), "customer").await?;
-    crate::billing::customer_now(&ctx, tx, &customer).await?;
+    let mut customer = at_customer_time(&ctx, tx, &invoice).await?;
     let _ = params.forgive;
     let mut sub = subscription_of(&ctx, tx, &invoice).await?;
     let before = sub.as_ref().map(respond::wire).transpose()?;
-    if invoice.status == Status::Draft
-        && collect::finalize(&ctx, tx, &mut invoice).await?
-        && let Some(sub) = sub.as_mut()
-    {
-        lifecycle::invoice_paid(sub, &invoice);
+    if invoice.status == Status::Draft {
+        collect::finalize(&ctx, tx, &mut invoice, &mut customer, sub.as_mut()).await?;
     }
     if !matches!(invoice.status, Status::Open | Status::Uncollectible | Status::Paid) {
         return Err(ApiError::invalid_request(format!(

@@ -10,7 +10,7 @@ use portico_core::objects::subscription::{
     BillingMode, CollectionMethod, PaymentBehavior, Status, Subscription, SubscriptionCancel, SubscriptionCreate,
     SubscriptionUpdate, TrialSettings,
 };
-use portico_core::objects::{Invoice, Object, TaxRate};
+use portico_core::objects::{Object, TaxRate};
 use portico_core::{ParamCode, ParamError, Patch};
 use portico_store::{FieldFilter, Scalar, Tx, TxExt};
 use serde::Deserialize;
@@ -65,7 +65,7 @@ pub async fn create(ctx: Ctx, Params { params, expand }: Params<SubscriptionCrea
     let mut tx = ctx.tx().await;
     let tx: &mut dyn Tx = &mut **tx;
     let customer_id = params.customer.clone().ok_or_else(|| ParamError::missing("customer"))?;
-    let customer = super::customers::load(&ctx, tx, &customer_id, "customer")
+    let mut customer = super::customers::load(&ctx, tx, &customer_id, "customer")
         .await
         .map_err(|_| missing_reference("customer", &customer_id, "customer"))?;
     crate::billing::customer_now(&ctx, tx, &customer).await?;
@@ -112,13 +112,7 @@ pub async fn create(ctx: Ctx, Params { params, expand }: Params<SubscriptionCrea
         .with_param("days_until_due"));
     }
     if let Some(pm) = &params.default_payment_method {
-        let method = super::payment_methods::load(&ctx, tx, pm, "default_payment_method").await?;
-        if method.customer.as_deref() != Some(customer.id.as_str()) {
-            return Err(ApiError::invalid_request(format!(
-                "The customer does not have a payment method with the ID {pm}. The payment method must be attached to the customer."
-            ))
-            .with_param("default_payment_method"));
-        }
+        super::customers::check_payment_method_owner(&ctx, tx, &customer.id, pm, "default_payment_method").await?;
     }
     if params.trial_end.is_some() && params.trial_period_days.is_some() {
         return Err(ApiError::invalid_request(
@@ -168,12 +162,7 @@ pub async fn create(ctx: Ctx, Params { params, expand }: Params<SubscriptionCrea
     }
     let billing_mode = BillingMode::new(params.billing_mode.and_then(|m| m.kind).unwrap_or_default());
     let payment_behavior = params.payment_behavior.unwrap_or_default();
-    let mut names = std::collections::BTreeMap::new();
-    for item in &items {
-        if let Some(product) = tx.load::<portico_core::objects::Product>(ctx.scope(), &item.price.product).await? {
-            names.insert(product.id.clone(), product.name);
-        }
-    }
+    let names = crate::billing::product_names(&ctx, tx, items.iter().map(|i| &i.price)).await?;
     let payment_method =
         params.default_payment_method.clone().or_else(|| customer.invoice_settings.default_payment_method.clone());
     let (mut sub, mut invoice) = lifecycle::start(
@@ -201,13 +190,14 @@ pub async fn create(ctx: Ctx, Params { params, expand }: Params<SubscriptionCrea
     let before = respond::wire(&sub)?;
     tx.create(ctx.scope(), &invoice).await?;
     respond::emit(&ctx, tx, "invoice.created", &invoice, None).await?;
-    let paid = collect::finalize(&ctx, tx, &mut invoice).await?;
+    let paid = collect::finalize(&ctx, tx, &mut invoice, &mut customer, Some(&mut sub)).await?;
     let outcome = if paid {
-        lifecycle::invoice_paid(&mut sub, &invoice);
         Collected::Paid
     } else if collection_method == CollectionMethod::SendInvoice {
         // Sent, not charged: the subscription is active while the invoice waits for payment.
-        sub.status = if sub.status == Status::Trialing { Status::Trialing } else { Status::Active };
+        if sub.status != Status::Trialing {
+            sub.status = Status::Active;
+        }
         Collected::NotAttempted
     } else if payment_behavior == PaymentBehavior::DefaultIncomplete {
         collect::attempt(&ctx, tx, &mut invoice, Some(&mut sub), None, false).await?
@@ -222,9 +212,6 @@ pub async fn create(ctx: Ctx, Params { params, expand }: Params<SubscriptionCrea
         )
         .await?
     };
-    if sub.status == Status::Incomplete && paid {
-        sub.status = Status::Active;
-    }
     if payment_behavior == PaymentBehavior::ErrorIfIncomplete {
         match outcome {
             Collected::Declined(error) => return Err(error.into()),
@@ -292,8 +279,7 @@ pub async fn list(ctx: Ctx, ListParams { mut page, filters, expand }: ListParams
         status => page.filters.push(FieldFilter::eq("status", Scalar::Str(status.to_owned()))),
     }
     if let Some(method) = filters.collection_method {
-        let method = if method == CollectionMethod::SendInvoice { "send_invoice" } else { "charge_automatically" };
-        page.filters.push(FieldFilter::eq("collection_method", Scalar::Str(method.into())));
+        page.filters.push(FieldFilter::eq("collection_method", Scalar::Str(method.as_str().into())));
     }
     if let Some(clock) = filters.test_clock {
         page.filters.push(FieldFilter::eq("test_clock", Scalar::Str(clock)));
@@ -364,13 +350,7 @@ pub async fn update(
     portico_core::metadata::apply(&mut sub.metadata, params.metadata)?;
     params.description.apply_to(&mut sub.description);
     if let Patch::Set(pm) = &params.default_payment_method {
-        let method = super::payment_methods::load(&ctx, tx, pm, "default_payment_method").await?;
-        if method.customer.as_deref() != Some(sub.customer.as_str()) {
-            return Err(ApiError::invalid_request(format!(
-                "The customer does not have a payment method with the ID {pm}. The payment method must be attached to the customer."
-            ))
-            .with_param("default_payment_method"));
-        }
+        super::customers::check_payment_method_owner(&ctx, tx, &sub.customer, pm, "default_payment_method").await?;
     }
     params.default_payment_method.apply_to(&mut sub.default_payment_method);
     if let Some(method) = params.collection_method {
@@ -432,13 +412,8 @@ pub async fn cancel(
     }
     lifecycle::cancel_now(&mut sub, ctx.now());
     // An incomplete subscription's open first invoice goes with it.
-    if before["status"] == "incomplete"
-        && let Some(latest) = sub.latest_invoice.clone()
-        && let Some(mut invoice) = tx.load_for_update::<Invoice>(ctx.scope(), &latest).await?
-        && portico_core::billing::invoicing::void(&mut invoice, ctx.now()).is_ok()
-    {
-        tx.save(ctx.scope(), &invoice).await?;
-        respond::emit(&ctx, tx, "invoice.voided", &invoice, None).await?;
+    if before["status"] == "incomplete" {
+        collect::void_latest_invoice(&ctx, tx, &sub).await?;
     }
     let _ = (params.invoice_now, params.prorate);
     save_subscription(&ctx, tx, &sub, &before).await?;

@@ -8,6 +8,7 @@ use crate::objects::customer::Customer;
 use crate::objects::invoice::{
     DiscountAmount, Invoice, InvoiceEngine, LineItem, Lines, Period, Status, StatusTransitions,
 };
+use crate::objects::subscription::CollectionMethod;
 use crate::objects::tax_rate::{LineTax, exclusive_total};
 use crate::{Timestamp, ids};
 
@@ -49,7 +50,7 @@ pub struct NewInvoice<'a> {
     pub customer: &'a Customer,
     pub currency: &'a str,
     pub billing_reason: &'a str,
-    pub collection_method: &'a str,
+    pub collection_method: CollectionMethod,
     pub subscription: Option<&'a str>,
     pub period: Period,
     pub default_payment_method: Option<String>,
@@ -75,7 +76,7 @@ pub fn draft(new: NewInvoice, mut lines: Vec<LineItem>) -> Invoice {
         })
     });
     let mut invoice = Invoice {
-        lines: Lines::new(&id, lines),
+        lines: Lines::new(format!("/v1/invoices/{id}/lines"), lines),
         id,
         object: "invoice".into(),
         account_country: None,
@@ -93,7 +94,7 @@ pub fn draft(new: NewInvoice, mut lines: Vec<LineItem>) -> Invoice {
         automatic_tax: json!({ "disabled_reason": null, "enabled": false, "liability": null, "provider": null, "status": null }),
         automatically_finalizes_at: None,
         billing_reason: Some(new.billing_reason.to_owned()),
-        collection_method: new.collection_method.to_owned(),
+        collection_method: new.collection_method,
         confirmation_secret: None,
         created: new.now,
         currency: new.currency.to_owned(),
@@ -152,8 +153,8 @@ pub fn draft(new: NewInvoice, mut lines: Vec<LineItem>) -> Invoice {
         webhooks_delivered_at: None,
         engine: InvoiceEngine::default(),
     };
-    if new.collection_method == "send_invoice" {
-        invoice.engine.overdue_at = new.days_until_due.map(|days| days * DAY);
+    if new.collection_method == CollectionMethod::SendInvoice {
+        invoice.engine.days_until_due = new.days_until_due;
     }
     recompute(&mut invoice);
     invoice
@@ -235,8 +236,8 @@ pub fn finalize(
     invoice.invoice_pdf = Some(format!("{public_url}/i/{}/{token}/pdf", invoice.id));
     invoice.engine.access_token = Some(token);
     recompute(invoice);
-    if invoice.collection_method == "send_invoice" {
-        let due = now + invoice.engine.overdue_at.unwrap_or(30 * DAY);
+    if invoice.collection_method == CollectionMethod::SendInvoice {
+        let due = now + invoice.engine.days_until_due.unwrap_or(30) * DAY;
         invoice.due_date = Some(due);
         invoice.engine.overdue_at = Some(due);
     } else if invoice.auto_advance {
@@ -307,7 +308,7 @@ pub fn mark_uncollectible(invoice: &mut Invoice, now: Timestamp) -> Result<(), T
 pub fn next_action(invoice: &Invoice) -> Option<Timestamp> {
     match invoice.status {
         Status::Draft if invoice.auto_advance => invoice.automatically_finalizes_at,
-        Status::Open if invoice.collection_method == "send_invoice" => invoice.engine.overdue_at,
+        Status::Open if invoice.collection_method == CollectionMethod::SendInvoice => invoice.engine.overdue_at,
         Status::Open if invoice.auto_advance => invoice.next_payment_attempt,
         _ => None,
     }

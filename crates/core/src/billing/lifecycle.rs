@@ -86,7 +86,7 @@ pub fn start(start: Start, names: &ProductNames) -> (Subscription, Invoice) {
         })
         .collect();
     let mut subscription = Subscription {
-        items: Items::new(&id, items),
+        items: Items::new(format!("/v1/subscription_items?subscription={id}"), items),
         id,
         object: "subscription".into(),
         application: None,
@@ -138,7 +138,8 @@ pub fn start(start: Start, names: &ProductNames) -> (Subscription, Invoice) {
         subscription.canceled_at = Some(now);
     }
     let lines = period_lines(&subscription, names, trial_end.is_some(), Some(anchor));
-    let invoice = new_invoice(&subscription, start.customer, "subscription_create", lines, now);
+    let at_start = Period { start: now, end: now };
+    let invoice = new_invoice(&subscription, start.customer, "subscription_create", at_start, lines, now);
     subscription.latest_invoice = Some(invoice.id.clone());
     (subscription, invoice)
 }
@@ -225,23 +226,24 @@ pub fn date(t: Timestamp) -> String {
     format!("{day} {} {year}", MONTHS[month as usize - 1])
 }
 
-fn new_invoice(sub: &Subscription, customer: &Customer, reason: &str, lines: Vec<LineItem>, now: Timestamp) -> Invoice {
-    let period =
-        Period { start: sub.current_period_start().unwrap_or(now), end: sub.current_period_end().unwrap_or(now) };
-    // Stripe's invoice period for a subscription invoice is the period just billed in advance: at creation the
-    // start of the first period; at renewal the period that ended (lines carry the new one).
-    let collection = match sub.collection_method {
-        CollectionMethod::ChargeAutomatically => "charge_automatically",
-        CollectionMethod::SendInvoice => "send_invoice",
-    };
+/// A subscription invoice. Its `period` is what Stripe shows: the creation instant for the first invoice, the
+/// period that just ended for a renewal (the lines carry the period they bill).
+fn new_invoice(
+    sub: &Subscription,
+    customer: &Customer,
+    reason: &str,
+    period: Period,
+    lines: Vec<LineItem>,
+    now: Timestamp,
+) -> Invoice {
     invoicing::draft(
         NewInvoice {
             customer,
             currency: &sub.currency,
             billing_reason: reason,
-            collection_method: collection,
+            collection_method: sub.collection_method,
             subscription: Some(&sub.id),
-            period: Period { start: period.start.min(now), end: period.start.min(now) },
+            period,
             default_payment_method: sub.default_payment_method.clone(),
             default_tax_rates: sub.default_tax_rates.clone(),
             days_until_due: sub.days_until_due,
@@ -261,7 +263,6 @@ pub enum Progress {
     Renewed {
         invoice: Box<Invoice>,
         swept: Vec<InvoiceItem>,
-        trial_ended: bool,
     },
     /// The subscription ended (`cancel_at`, `cancel_at_period_end`, or a trial without a payment method).
     Canceled,
@@ -308,8 +309,7 @@ pub fn process_due(
         end(sub, period_end);
         return Progress::Canceled;
     }
-    let trial_ended = sub.status == Status::Trialing;
-    if trial_ended {
+    if sub.status == Status::Trialing {
         let amount: i64 = sub.items.data.iter().map(SubscriptionItem::amount).sum();
         if !has_payment_method && amount > 0 && sub.collection_method == CollectionMethod::ChargeAutomatically {
             match sub.trial_settings.end_behavior.missing_payment_method.as_str() {
@@ -335,9 +335,8 @@ pub fn process_due(
     let mut lines: Vec<LineItem> =
         pending.iter().map(|item| invoicing::invoice_item_line(item, sub.livemode)).collect();
     lines.extend(period_lines(sub, names, false, None));
-    let mut invoice = new_invoice(sub, customer, "subscription_cycle", lines, period_end);
-    invoice.period_start = previous_start;
-    invoice.period_end = period_end;
+    let ended = Period { start: previous_start, end: period_end };
+    let mut invoice = new_invoice(sub, customer, "subscription_cycle", ended, lines, period_end);
     // An unpaid subscription keeps invoicing but stops collecting: its invoices stay drafts.
     if sub.status == Status::Unpaid {
         invoice.auto_advance = false;
@@ -353,7 +352,7 @@ pub fn process_due(
         .collect();
     sub.latest_invoice = Some(invoice.id.clone());
     sub.engine.has_pending_items = false;
-    Progress::Renewed { invoice: Box::new(invoice), swept, trial_ended }
+    Progress::Renewed { invoice: Box::new(invoice), swept }
 }
 
 fn end(sub: &mut Subscription, at: Timestamp) {

@@ -82,11 +82,6 @@ impl Cadence {
         }
         k
     }
-
-    /// The length of one period in whole days, for limits such as "two intervals of the shortest subscription".
-    pub fn approximate_seconds(&self) -> i64 {
-        self.boundary(0, 1)
-    }
 }
 
 /// `t` moved by `months` calendar months, keeping the time of day and clamping the day to the month's length.

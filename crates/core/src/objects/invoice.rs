@@ -6,9 +6,10 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::Object;
 use super::TaxRate;
+use super::subscription::CollectionMethod;
 use super::tax_rate::LineTax;
+use super::{EmbeddedList, Object};
 use crate::Timestamp;
 use crate::metadata::Metadata;
 
@@ -31,7 +32,7 @@ pub struct Invoice {
     pub automatic_tax: Value,
     pub automatically_finalizes_at: Option<Timestamp>,
     pub billing_reason: Option<String>,
-    pub collection_method: String,
+    pub collection_method: CollectionMethod,
     pub confirmation_secret: Option<Value>,
     pub created: Timestamp,
     pub currency: String,
@@ -99,6 +100,8 @@ pub struct Invoice {
 pub struct InvoiceEngine {
     /// The PaymentIntent that collects the invoice, once one exists.
     pub payment_intent: Option<String>,
+    /// Days a `send_invoice` invoice gives the customer, counted from finalization.
+    pub days_until_due: Option<i64>,
     /// When a `send_invoice` invoice becomes overdue and has not been processed as such yet.
     pub overdue_at: Option<Timestamp>,
     /// Secret part of the hosted invoice URL.
@@ -141,26 +144,8 @@ pub struct DiscountAmount {
     pub discount: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Lines {
-    pub object: String,
-    pub data: Vec<LineItem>,
-    pub has_more: bool,
-    pub total_count: i64,
-    pub url: String,
-}
-
-impl Lines {
-    pub fn new(invoice: &str, data: Vec<LineItem>) -> Self {
-        Self {
-            object: "list".into(),
-            total_count: data.len() as i64,
-            data,
-            has_more: false,
-            url: format!("/v1/invoices/{invoice}/lines"),
-        }
-    }
-}
+/// The embedded `lines` list.
+pub type Lines = EmbeddedList<LineItem>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Period {
@@ -190,15 +175,6 @@ pub struct LineItem {
     pub subscription: Option<String>,
     pub subtotal: i64,
     pub taxes: Vec<LineTax>,
-}
-
-impl LineItem {
-    /// Whether this line prorates a change (credit or charge for part of a period).
-    pub fn is_proration(&self) -> bool {
-        let parent = &self.parent;
-        parent.pointer("/subscription_item_details/proration").and_then(Value::as_bool).unwrap_or(false)
-            || parent.pointer("/invoice_item_details/proration").and_then(Value::as_bool).unwrap_or(false)
-    }
 }
 
 /// `pricing` of a line billed from a price.

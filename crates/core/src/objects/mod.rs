@@ -69,6 +69,23 @@ pub trait Object: Serialize + DeserializeOwned + Send + Sync {
     }
 }
 
+/// A list embedded in its parent object (a subscription's `items`, an invoice's `lines`), in Stripe's list
+/// envelope; `url` is where the full list is fetched.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct EmbeddedList<T> {
+    pub object: String,
+    pub data: Vec<T>,
+    pub has_more: bool,
+    pub total_count: i64,
+    pub url: String,
+}
+
+impl<T> EmbeddedList<T> {
+    pub fn new(url: String, data: Vec<T>) -> Self {
+        Self { object: "list".into(), total_count: data.len() as i64, data, has_more: false, url }
+    }
+}
+
 /// The `{id, object, deleted: true}` answer Stripe gives to a delete.
 #[derive(Debug, Clone, Serialize)]
 pub struct Deleted {

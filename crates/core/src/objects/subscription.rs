@@ -9,9 +9,9 @@ mod params;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use super::Object;
 use super::TaxRate;
 use super::price::{Interval, Price};
+use super::{EmbeddedList, Object};
 use crate::Timestamp;
 use crate::metadata::Metadata;
 
@@ -119,6 +119,15 @@ pub enum CollectionMethod {
     SendInvoice,
 }
 
+impl CollectionMethod {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::ChargeAutomatically => "charge_automatically",
+            Self::SendInvoice => "send_invoice",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BillingModeType {
@@ -172,26 +181,7 @@ impl Default for TrialSettings {
 }
 
 /// The embedded `items` list.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Items {
-    pub object: String,
-    pub data: Vec<SubscriptionItem>,
-    pub has_more: bool,
-    pub total_count: i64,
-    pub url: String,
-}
-
-impl Items {
-    pub fn new(subscription: &str, data: Vec<SubscriptionItem>) -> Self {
-        Self {
-            object: "list".into(),
-            total_count: data.len() as i64,
-            data,
-            has_more: false,
-            url: format!("/v1/subscription_items?subscription={subscription}"),
-        }
-    }
-}
+pub type Items = EmbeddedList<SubscriptionItem>;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SubscriptionItem {
@@ -272,9 +262,5 @@ impl Subscription {
 
     pub fn current_period_start(&self) -> Option<Timestamp> {
         self.items.data.iter().map(|i| i.current_period_start).min()
-    }
-
-    pub fn item(&self, id: &str) -> Option<&SubscriptionItem> {
-        self.items.data.iter().find(|i| i.id == id)
     }
 }
