@@ -2,6 +2,7 @@
 //! what the pure engine (`portico_core::billing`) needs, call it, and write its results and events in the
 //! caller's transaction.
 
+pub mod change;
 pub mod collect;
 pub mod due;
 

@@ -10,7 +10,7 @@ use crate::context::api_layer;
 use crate::error::ApiError;
 use crate::resources::{
     accounts, charges, coupons, customers, events, invoices, payment_intents, payment_methods, prices, products,
-    promotion_codes, setup_intents, subscriptions, tax_ids, tax_rates, test_clocks,
+    promotion_codes, setup_intents, subscription_items, subscriptions, tax_ids, tax_rates, test_clocks,
 };
 use crate::state::AppState;
 
@@ -58,6 +58,11 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/invoices/{id}/mark_uncollectible", post(invoices::mark_uncollectible))
         .route("/v1/invoices/{id}/pay", post(invoices::pay))
         .route("/v1/invoices/{id}/void", post(invoices::void))
+        .route("/v1/subscription_items", post(subscription_items::create).get(subscription_items::list))
+        .route(
+            "/v1/subscription_items/{id}",
+            get(subscription_items::retrieve).post(subscription_items::update).delete(subscription_items::delete),
+        )
         .route("/v1/subscriptions", post(subscriptions::create).get(subscriptions::list))
         .route(
             "/v1/subscriptions/{id}",

@@ -55,7 +55,9 @@ async fn subscription(ctx: &Ctx, tx: &mut dyn Tx, id: &str) -> Result<(), ApiErr
             }
             respond::emit(ctx, tx, "invoice.created", &*invoice, None).await?;
         }
-        lifecycle::Progress::Expired => collect::void_latest_invoice(ctx, tx, &sub).await?,
+        lifecycle::Progress::Expired | lifecycle::Progress::PendingExpired => {
+            collect::void_latest_invoice(ctx, tx, &sub).await?
+        }
         lifecycle::Progress::Canceled | lifecycle::Progress::Paused => {}
         lifecycle::Progress::Nothing => return Ok(()),
     }
@@ -83,7 +85,7 @@ pub async fn save_subscription(
     }
 }
 
-async fn pending_items(
+pub(crate) async fn pending_items(
     ctx: &Ctx,
     tx: &mut dyn Tx,
     customer: &Customer,

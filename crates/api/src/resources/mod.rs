@@ -12,6 +12,7 @@ pub mod prices;
 pub mod products;
 pub mod promotion_codes;
 pub mod setup_intents;
+pub mod subscription_items;
 pub mod subscriptions;
 pub mod tax_ids;
 pub mod tax_rates;

@@ -4,11 +4,13 @@
 //! retries and `cancel_at` happen in `crate::billing::due` when they fall due.
 
 use axum::extract::Path;
+use portico_core::Timestamp;
+use portico_core::billing::change::{Change, ItemChange, TrialChange};
 use portico_core::billing::lifecycle::{self, NewItem, Start};
 use portico_core::objects::price::{Price, PriceType};
 use portico_core::objects::subscription::{
-    BillingMode, CollectionMethod, PaymentBehavior, Status, Subscription, SubscriptionCancel, SubscriptionCreate,
-    SubscriptionUpdate, TrialSettings,
+    AnchorChange, BillingMode, CollectionMethod, ItemParams, PaymentBehavior, ProrationBehavior, Status, Subscription,
+    SubscriptionCancel, SubscriptionCreate, SubscriptionUpdate, TimeOrNow, TrialSettings,
 };
 use portico_core::objects::{Object, TaxRate};
 use portico_core::{ParamCode, ParamError, Patch};
@@ -215,19 +217,13 @@ pub async fn create(ctx: Ctx, Params { params, expand }: Params<SubscriptionCrea
     if payment_behavior == PaymentBehavior::ErrorIfIncomplete {
         match outcome {
             Collected::Declined(error) => return Err(error.into()),
-            Collected::RequiresAction => {
-                return Err(ApiError::new(
-                    axum::http::StatusCode::PAYMENT_REQUIRED,
-                    crate::error::ErrorType::CardError,
-                    Some("subscription_payment_intent_requires_action"),
-                    "Payment for this subscription requires additional user action before it can be completed successfully.",
-                ));
-            }
+            Collected::RequiresAction => return Err(crate::billing::change::requires_action()),
             _ => {}
         }
     }
     tx.save(ctx.scope(), &invoice).await?;
     tx.create(ctx.scope(), &sub).await?;
+    crate::billing::change::register_items(&ctx, tx, &sub, &[]).await?;
     if respond::wire(&sub)? != before {
         respond::emit(&ctx, tx, "customer.subscription.updated", &sub, Some(&before)).await?;
     }
@@ -319,8 +315,7 @@ pub async fn list(ctx: Ctx, ListParams { mut page, filters, expand }: ListParams
     respond::list(&ctx, &mut **tx, Subscription::KIND, "/v1/subscriptions", &found, has_more, &expand).await
 }
 
-/// https://docs.stripe.com/api/subscriptions/update (metadata, description, payment method, collection, and
-/// cancellation scheduling; item changes with proration come with the proration work of issue 3).
+/// https://docs.stripe.com/api/subscriptions/update
 pub async fn update(
     ctx: Ctx,
     Path(id): Path<String>,
@@ -329,7 +324,7 @@ pub async fn update(
     let mut tx = ctx.tx().await;
     let tx: &mut dyn Tx = &mut **tx;
     let mut sub = load(&ctx, tx, &id).await?;
-    let customer = super::customers::load(&ctx, tx, &sub.customer.clone(), "customer").await?;
+    let mut customer = super::customers::load(&ctx, tx, &sub.customer.clone(), "customer").await?;
     crate::billing::customer_now(&ctx, tx, &customer).await?;
     let now = ctx.now();
     if sub.status.is_terminal() {
@@ -337,13 +332,17 @@ pub async fn update(
             "A canceled subscription can only update its cancellation_details and metadata.",
         ));
     }
-    if params.items.is_some()
-        || params.billing_cycle_anchor.is_some()
-        || params.trial_end.is_some()
-        || params.proration_date.is_some()
-    {
+    let changes_items =
+        params.items.is_some() || params.billing_cycle_anchor == Some(AnchorChange::Now) || params.trial_end.is_some();
+    if sub.status == Status::Incomplete && changes_items {
         return Err(ApiError::invalid_request(
-            "Portico does not support changing items, the billing cycle anchor or the trial through this endpoint yet.",
+            "An incomplete subscription can only update its metadata and default payment method until its first \
+             invoice is paid.",
+        ));
+    }
+    if sub.engine.pending.is_some() && changes_items {
+        return Err(ApiError::invalid_request(
+            "This subscription has a pending update; pay or let expire its latest invoice before updating it again.",
         ));
     }
     let before = respond::wire(&sub)?;
@@ -387,8 +386,101 @@ pub async fn update(
         details.comment.apply_to(&mut sub.cancellation_details.comment);
         details.feedback.apply_to(&mut sub.cancellation_details.feedback);
     }
+    if changes_items {
+        let change = Change {
+            items: item_changes(&ctx, tx, &sub, params.items.unwrap_or_default()).await?,
+            proration: params.proration_behavior.unwrap_or_default(),
+            proration_date: proration_date(&sub, params.proration_date, params.proration_behavior)?,
+            anchor_now: params.billing_cycle_anchor == Some(AnchorChange::Now),
+            trial: match params.trial_end {
+                Some(TimeOrNow::Now) => Some(TrialChange::EndNow),
+                Some(TimeOrNow::At(end)) if end > now => Some(TrialChange::Until(end)),
+                Some(TimeOrNow::At(_)) => {
+                    return Err(
+                        ApiError::invalid_request("Invalid timestamp: must be in the future.").with_param("trial_end")
+                    );
+                }
+                None => None,
+            },
+            now,
+        };
+        let behavior = params.payment_behavior.unwrap_or_default();
+        let off_session = params.off_session.unwrap_or(false);
+        crate::billing::change::apply(&ctx, tx, &mut sub, &mut customer, change, behavior, off_session).await?;
+    }
     save_subscription(&ctx, tx, &sub, &before).await?;
     respond::object(&ctx, tx, &sub, &expand).await
+}
+
+/// `items[]` of an update as engine changes: prices loaded and checked, quantities checked.
+pub(crate) async fn item_changes(
+    ctx: &Ctx,
+    tx: &mut dyn Tx,
+    sub: &Subscription,
+    params: Vec<ItemParams>,
+) -> Result<Vec<ItemChange>, ApiError> {
+    if sub.items.data.len() + params.iter().filter(|i| i.id.is_none()).count() > MAX_ITEMS {
+        return Err(ApiError::invalid_request(format!("A subscription can have at most {MAX_ITEMS} items."))
+            .with_param("items"));
+    }
+    let mut changes = Vec::new();
+    for (index, item) in params.into_iter().enumerate() {
+        let param = |field: &str| format!("items[{index}][{field}]");
+        if let Some(quantity) = item.quantity
+            && quantity < 0
+        {
+            return Err(ParamError::new(
+                ParamCode::InvalidRequest,
+                param("quantity"),
+                "Invalid integer: must be at least 0.",
+            )
+            .into());
+        }
+        let price = match &item.price {
+            Some(id) => Some(recurring_price(ctx, tx, id, &param("price")).await?),
+            None => None,
+        };
+        let tax_rates = match item.tax_rates {
+            Patch::Absent => None,
+            rates => Some(tax_rates(ctx, tx, rates, &param("tax_rates")).await?),
+        };
+        changes.push(match (item.id, item.deleted.unwrap_or(false)) {
+            (Some(id), true) => ItemChange::Delete { id },
+            (Some(id), false) => ItemChange::Update { id, price, quantity: item.quantity, tax_rates },
+            (None, true) => return Err(ParamError::missing(&param("id")).into()),
+            (None, false) => {
+                let price = price.ok_or_else(|| ParamError::missing(&param("price")))?;
+                ItemChange::Add(NewItem {
+                    price,
+                    quantity: item.quantity.unwrap_or(1),
+                    metadata: item.metadata.unwrap_or_default(),
+                    tax_rates: tax_rates.unwrap_or_default(),
+                })
+            }
+        });
+    }
+    Ok(changes)
+}
+
+/// `proration_date` must fall inside the current period (spec 4.9) and means nothing without prorations.
+pub(crate) fn proration_date(
+    sub: &Subscription,
+    date: Option<Timestamp>,
+    behavior: Option<ProrationBehavior>,
+) -> Result<Option<Timestamp>, ApiError> {
+    let Some(date) = date else { return Ok(None) };
+    if behavior == Some(ProrationBehavior::None) {
+        return Err(ApiError::invalid_request("`proration_date` cannot be used when `proration_behavior` is `none`.")
+            .with_param("proration_date"));
+    }
+    let (start, end) = (sub.current_period_start().unwrap_or(0), sub.current_period_end().unwrap_or(0));
+    if date < start || date > end {
+        return Err(ApiError::invalid_request(format!(
+            "`proration_date` must be within the current period of the subscription ({start} to {end})."
+        ))
+        .with_param("proration_date"));
+    }
+    Ok(Some(date))
 }
 
 /// https://docs.stripe.com/api/subscriptions/cancel
@@ -403,19 +495,28 @@ pub async fn cancel(
     if sub.status.is_terminal() {
         return Err(ApiError::invalid_request(format!("No such subscription: '{id}'")).with_param("id"));
     }
-    let customer = super::customers::load(&ctx, tx, &sub.customer.clone(), "customer").await?;
+    let mut customer = super::customers::load(&ctx, tx, &sub.customer.clone(), "customer").await?;
     crate::billing::customer_now(&ctx, tx, &customer).await?;
     let before = respond::wire(&sub)?;
     if let Some(details) = params.cancellation_details {
         details.comment.apply_to(&mut sub.cancellation_details.comment);
         details.feedback.apply_to(&mut sub.cancellation_details.feedback);
     }
+    let was_incomplete = sub.status == Status::Incomplete;
+    crate::billing::change::cancel(
+        &ctx,
+        tx,
+        &mut sub,
+        &mut customer,
+        params.prorate.unwrap_or(false),
+        params.invoice_now.unwrap_or(false),
+    )
+    .await?;
     lifecycle::cancel_now(&mut sub, ctx.now());
     // An incomplete subscription's open first invoice goes with it.
-    if before["status"] == "incomplete" {
+    if was_incomplete {
         collect::void_latest_invoice(&ctx, tx, &sub).await?;
     }
-    let _ = (params.invoice_now, params.prorate);
     save_subscription(&ctx, tx, &sub, &before).await?;
     respond::object(&ctx, tx, &sub, &expand).await
 }

@@ -222,10 +222,9 @@ pub fn finalize(
     invoice.number = Some(format!("{}-{:04}", customer.invoice_prefix, customer.next_invoice_sequence));
     customer.next_invoice_sequence += 1;
     // The customer's balance: negative is credit the invoice consumes (up to its total), positive is debt it
-    // collects on top of it.
+    // collects on top of it; a negative total (a credit for unused time) adds to the credit.
     invoice.starting_balance = customer.balance;
-    let applied = if customer.balance < 0 { customer.balance.max(-invoice.total.max(0)) } else { customer.balance };
-    customer.balance -= applied;
+    customer.balance = (invoice.total + invoice.starting_balance).min(0);
     invoice.ending_balance = Some(customer.balance);
     invoice.status = Status::Open;
     invoice.status_transitions.finalized_at = Some(now);

@@ -68,21 +68,7 @@ pub fn start(start: Start, names: &ProductNames) -> (Subscription, Invoice) {
                 Some(end) => end,
                 None => cadence(&item.price).next_after(anchor, now),
             };
-            SubscriptionItem {
-                id: ids::new_id("si"),
-                object: "subscription_item".into(),
-                billing_thresholds: None,
-                created: now,
-                current_period_end: end,
-                current_period_start: now,
-                discounts: Vec::new(),
-                metadata: item.metadata,
-                plan: plan_of(&item.price),
-                price: item.price,
-                quantity: item.quantity,
-                subscription: id.clone(),
-                tax_rates: item.tax_rates,
-            }
+            new_item(&id, item, Period { start: now, end }, now)
         })
         .collect();
     let mut subscription = Subscription {
@@ -144,13 +130,32 @@ pub fn start(start: Start, names: &ProductNames) -> (Subscription, Invoice) {
     (subscription, invoice)
 }
 
-fn cadence(price: &Price) -> Cadence {
+/// A subscription item billing `period` from `now`.
+pub(super) fn new_item(subscription: &str, item: NewItem, period: Period, now: Timestamp) -> SubscriptionItem {
+    SubscriptionItem {
+        id: ids::new_id("si"),
+        object: "subscription_item".into(),
+        billing_thresholds: None,
+        created: now,
+        current_period_end: period.end,
+        current_period_start: period.start,
+        discounts: Vec::new(),
+        metadata: item.metadata,
+        plan: plan_of(&item.price),
+        price: item.price,
+        quantity: item.quantity,
+        subscription: subscription.to_owned(),
+        tax_rates: item.tax_rates,
+    }
+}
+
+pub(super) fn cadence(price: &Price) -> Cadence {
     price.recurring.as_ref().map(Cadence::of).unwrap_or(Cadence::new(crate::objects::price::Interval::Month, 1))
 }
 
 /// The lines billing every item for its current period. With a `billing_cycle_anchor` ahead of the start,
 /// the first period is a stub and is charged in proportion (Stripe's default `create_prorations`).
-fn period_lines(sub: &Subscription, names: &ProductNames, trial: bool, anchor: Option<Timestamp>) -> Vec<LineItem> {
+pub(super) fn period_lines(sub: &Subscription, names: &ProductNames, trial: bool, anchor: Option<Timestamp>) -> Vec<LineItem> {
     sub.items
         .data
         .iter()
@@ -228,7 +233,7 @@ pub fn date(t: Timestamp) -> String {
 
 /// A subscription invoice. Its `period` is what Stripe shows: the creation instant for the first invoice, the
 /// period that just ended for a renewal (the lines carry the period they bill).
-fn new_invoice(
+pub(super) fn new_invoice(
     sub: &Subscription,
     customer: &Customer,
     reason: &str,
@@ -270,6 +275,8 @@ pub enum Progress {
     Paused,
     /// An `incomplete` subscription's first invoice went unpaid for 23 hours.
     Expired,
+    /// An update held until its invoice was paid expired; that invoice, the latest, is to be voided.
+    PendingExpired,
     Nothing,
 }
 
@@ -293,6 +300,9 @@ pub fn process_due(
     }
     if sub.status.is_terminal() || sub.status == Status::Paused {
         return Progress::Nothing;
+    }
+    if super::change::expire_pending(sub, now) {
+        return Progress::PendingExpired;
     }
     let Some(period_end) = sub.current_period_end() else { return Progress::Nothing };
     if let Some(cancel_at) = sub.cancel_at
@@ -370,8 +380,9 @@ pub fn cancel_now(sub: &mut Subscription, now: Timestamp) {
     end(sub, now);
 }
 
-/// The subscription's invoice was paid.
+/// The subscription's invoice was paid: an update held for it takes effect.
 pub fn invoice_paid(sub: &mut Subscription, invoice: &Invoice) {
+    super::change::release_pending(sub, &invoice.id);
     let latest = sub.latest_invoice.as_deref() == Some(invoice.id.as_str());
     if latest && matches!(sub.status, Status::Incomplete | Status::PastDue | Status::Unpaid) {
         sub.status = Status::Active;
@@ -422,6 +433,7 @@ pub fn next_action(sub: &Subscription) -> Option<Timestamp> {
         Status::Canceled | Status::IncompleteExpired | Status::Paused => None,
         _ => {
             let end = sub.current_period_end()?;
+            let end = sub.engine.pending.as_ref().map_or(end, |p| p.expires_at.min(end));
             Some(sub.cancel_at.map_or(end, |at| at.min(end)))
         }
     }

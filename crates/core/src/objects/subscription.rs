@@ -72,10 +72,25 @@ pub struct Subscription {
 }
 
 /// What the billing engine remembers about a subscription beyond Stripe's fields.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct SubscriptionEngine {
     /// Pending invoice items (prorations) wait for the next invoice; renewals look for them only when set.
     pub has_pending_items: bool,
+    /// An update held until its invoice is paid (`payment_behavior=pending_if_incomplete`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<Box<PendingChange>>,
+}
+
+/// The state an update held by `pending_if_incomplete` will give the subscription once `invoice` is paid.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PendingChange {
+    pub items: Vec<SubscriptionItem>,
+    pub billing_cycle_anchor: Timestamp,
+    pub status: Status,
+    pub trial_start: Option<Timestamp>,
+    pub trial_end: Option<Timestamp>,
+    pub invoice: String,
+    pub expires_at: Timestamp,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -251,6 +266,39 @@ impl Object for Subscription {
     }
     fn due_at(&self) -> Option<Timestamp> {
         crate::billing::lifecycle::next_action(self)
+    }
+}
+
+impl Object for SubscriptionItem {
+    const KIND: &'static str = "subscription_item";
+    const PREFIX: &'static str = "si";
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn created(&self) -> Timestamp {
+        self.created
+    }
+}
+
+/// Which subscription holds an item. Items live inside their subscription's document; this small row is how
+/// `/v1/subscription_items/{id}` finds that document.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ItemOwner {
+    pub id: String,
+    pub subscription: String,
+    pub created: Timestamp,
+}
+
+impl Object for ItemOwner {
+    const KIND: &'static str = "subscription_item_owner";
+    const PREFIX: &'static str = "si";
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn created(&self) -> Timestamp {
+        self.created
     }
 }
 

@@ -1,0 +1,167 @@
+//! Applying a subscription change (items, anchor, trial) in the caller's transaction: the engine's prorations
+//! become invoice items, an immediate invoice is finalized and collected per `payment_behavior`. Used by
+//! `POST /v1/subscriptions/{id}`, the subscription-item endpoints and schedule phases.
+
+use portico_core::billing::change::{self, Change};
+use portico_core::objects::customer::Customer;
+use portico_core::objects::invoice::Invoice;
+use portico_core::objects::subscription::{ItemOwner, PaymentBehavior, Status, Subscription};
+use portico_store::{Tx, TxExt};
+
+use super::collect::{self, Collected};
+use crate::context::Ctx;
+use crate::error::{ApiError, ErrorType};
+use crate::respond;
+
+/// Changes `sub` (loaded for update; the caller saves it and emits its event) and writes what the change
+/// produced. `customer` is the subscription's, loaded for update.
+pub async fn apply(
+    ctx: &Ctx,
+    tx: &mut dyn Tx,
+    sub: &mut Subscription,
+    customer: &mut Customer,
+    change: Change,
+    payment_behavior: PaymentBehavior,
+    off_session: bool,
+) -> Result<(), ApiError> {
+    let names = {
+        let prices = sub.items.data.iter().map(|i| &i.price).chain(change.items.iter().filter_map(|c| match c {
+            change::ItemChange::Update { price, .. } => price.as_ref(),
+            change::ItemChange::Add(new) => Some(&new.price),
+            change::ItemChange::Delete { .. } => None,
+        }));
+        super::product_names(ctx, tx, prices).await?
+    };
+    let pending = if sub.engine.has_pending_items {
+        super::due::pending_items(ctx, tx, customer, &sub.id).await?
+    } else {
+        Vec::new()
+    };
+    let unchanged = sub.clone();
+    let changed = change::apply(sub, customer, change, &names, pending)
+        .map_err(|e| ApiError::invalid_request(e.message).with_param(e.param))?;
+    let known: Vec<&str> = unchanged.items.data.iter().map(|i| i.id.as_str()).collect();
+    register_items(ctx, tx, sub, &known).await?;
+    for item in &changed.prorations {
+        tx.create(ctx.scope(), item).await?;
+        respond::emit(ctx, tx, "invoiceitem.created", item, None).await?;
+    }
+    for item in &changed.swept {
+        tx.save(ctx.scope(), item).await?;
+    }
+    let Some(mut invoice) = changed.invoice else {
+        sub.engine.has_pending_items |= !changed.prorations.is_empty();
+        return Ok(());
+    };
+    sub.engine.has_pending_items = false;
+    bill_now(ctx, tx, sub, customer, &mut invoice, payment_behavior, off_session).await?;
+    if payment_behavior == PaymentBehavior::PendingIfIncomplete
+        && invoice.status != portico_core::objects::invoice::Status::Paid
+    {
+        let attempted = std::mem::replace(sub, unchanged);
+        change::hold_pending(sub, attempted, &invoice, ctx.now());
+    }
+    tx.save(ctx.scope(), &invoice).await?;
+    Ok(())
+}
+
+/// Finalizes the change's invoice and collects it as `payment_behavior` says.
+async fn bill_now(
+    ctx: &Ctx,
+    tx: &mut dyn Tx,
+    sub: &mut Subscription,
+    customer: &mut Customer,
+    invoice: &mut Invoice,
+    payment_behavior: PaymentBehavior,
+    off_session: bool,
+) -> Result<(), ApiError> {
+    tx.create(ctx.scope(), &*invoice).await?;
+    respond::emit(ctx, tx, "invoice.created", &*invoice, None).await?;
+    if collect::finalize(ctx, tx, invoice, customer, Some(sub)).await? {
+        return Ok(());
+    }
+    if sub.collection_method == portico_core::objects::subscription::CollectionMethod::SendInvoice {
+        return Ok(());
+    }
+    if payment_behavior == PaymentBehavior::DefaultIncomplete {
+        // The invoice waits for the customer to confirm its payment; until then the subscription is past due.
+        collect::attempt(ctx, tx, invoice, Some(sub), None, off_session).await?;
+        if sub.status == Status::Active {
+            sub.status = Status::PastDue;
+        }
+        return Ok(());
+    }
+    let payment_method = super::payment_method_of(Some(sub), customer);
+    let outcome = collect::attempt(ctx, tx, invoice, Some(sub), payment_method.as_deref(), off_session).await?;
+    if payment_behavior == PaymentBehavior::ErrorIfIncomplete {
+        match outcome {
+            Collected::Declined(error) => return Err(error.into()),
+            Collected::RequiresAction => return Err(requires_action()),
+            Collected::NotAttempted if payment_method.is_none() => {
+                return Err(ApiError::invalid_request(
+                    "This customer has no attached payment source or default payment method.",
+                ));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// `error_if_incomplete` and a payment that needs the customer (3-D Secure).
+pub fn requires_action() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::PAYMENT_REQUIRED,
+        ErrorType::CardError,
+        Some("subscription_payment_intent_requires_action"),
+        "Payment for this subscription requires additional user action before it can be completed successfully.",
+    )
+}
+
+/// Cancelling now with `prorate` / `invoice_now`: the credits, the final invoice (finalized; a credit goes to
+/// the customer's balance, a debt is collected), pending prorations dropped when neither is asked.
+pub async fn cancel(
+    ctx: &Ctx,
+    tx: &mut dyn Tx,
+    sub: &mut Subscription,
+    customer: &mut Customer,
+    prorate: bool,
+    invoice_now: bool,
+) -> Result<(), ApiError> {
+    if !sub.engine.has_pending_items && !prorate && !invoice_now {
+        return Ok(());
+    }
+    let names = super::product_names(ctx, tx, sub.items.data.iter().map(|i| &i.price)).await?;
+    let pending = if sub.engine.has_pending_items {
+        super::due::pending_items(ctx, tx, customer, &sub.id).await?
+    } else {
+        Vec::new()
+    };
+    let cancellation = change::cancel(sub, customer, &names, pending, prorate, invoice_now, ctx.now());
+    for item in &cancellation.credits {
+        tx.create(ctx.scope(), item).await?;
+        respond::emit(ctx, tx, "invoiceitem.created", item, None).await?;
+    }
+    for item in &cancellation.swept {
+        tx.save(ctx.scope(), item).await?;
+    }
+    for item in &cancellation.dropped {
+        tx.remove(ctx.scope(), item).await?;
+        respond::emit(ctx, tx, "invoiceitem.deleted", item, None).await?;
+    }
+    sub.engine.has_pending_items = cancellation.invoice.is_none() && !cancellation.credits.is_empty();
+    if let Some(mut invoice) = cancellation.invoice {
+        bill_now(ctx, tx, sub, customer, &mut invoice, PaymentBehavior::AllowIncomplete, true).await?;
+        tx.save(ctx.scope(), &invoice).await?;
+    }
+    Ok(())
+}
+
+/// Records which subscription holds each item of `sub` that `known` does not list (see [`ItemOwner`]).
+pub async fn register_items(ctx: &Ctx, tx: &mut dyn Tx, sub: &Subscription, known: &[&str]) -> Result<(), ApiError> {
+    for item in sub.items.data.iter().filter(|i| !known.contains(&i.id.as_str())) {
+        let owner = ItemOwner { id: item.id.clone(), subscription: sub.id.clone(), created: item.created };
+        tx.create(ctx.scope(), &owner).await?;
+    }
+    Ok(())
+}
