@@ -3,6 +3,7 @@
 import datetime
 import time
 
+import pytest
 import stripe
 
 from conftest import unique_email
@@ -170,3 +171,32 @@ def test_error_if_incomplete_refuses_a_declined_first_payment_and_creates_nothin
     sub = stripe.Subscription.retrieve(sub.id)
     assert sub.status == "incomplete_expired"
     assert stripe.Invoice.retrieve(sub.latest_invoice).status == "void"
+
+
+def test_trial_will_end_comes_three_days_before_the_trial_ends():
+    clock, customer = customer_on_clock()
+    sub = stripe.Subscription.create(customer=customer.id, items=[{"price": monthly_price().id}], trial_period_days=10)
+    advance(clock, START + 7 * DAY - 60)
+    def notices():
+        return [e for e in stripe.Event.list(type="customer.subscription.trial_will_end", limit=100).auto_paging_iter() if e.data.object.id == sub.id]
+    assert notices() == []
+    advance(clock, START + 8 * DAY)
+    sent = notices()
+    assert len(sent) == 1 and sent[0].created == START + 7 * DAY
+    advance(clock, START + 12 * DAY)
+    assert len(notices()) == 1
+    assert stripe.Subscription.retrieve(sub.id).status == "active"
+
+
+def test_a_subscription_that_cannot_be_charged_is_refused_unless_default_incomplete():
+    clock = stripe.test_helpers.TestClock.create(frozen_time=START)
+    customer = stripe.Customer.create(email=unique_email(), test_clock=clock.id)
+    price = monthly_price()
+    with pytest.raises(stripe.InvalidRequestError) as error:
+        stripe.Subscription.create(customer=customer.id, items=[{"price": price.id}])
+    assert error.value.code == "resource_missing"
+    assert stripe.Subscription.list(customer=customer.id, status="all").data == []
+    waiting = stripe.Subscription.create(customer=customer.id, items=[{"price": price.id}], payment_behavior="default_incomplete")
+    assert waiting.status == "incomplete"
+    trial = stripe.Subscription.create(customer=customer.id, items=[{"price": price.id}], trial_period_days=7)
+    assert trial.status == "trialing", "nothing to charge during a trial"

@@ -152,6 +152,8 @@ def test_a_declined_upgrade_with_pending_if_incomplete_changes_nothing_until_pai
     sub = stripe.Subscription.retrieve(sub.id)
     assert sub.pending_update is None
     assert sub["items"].data[0].price.id == upgrade.id
+    applied = stripe.Event.list(type="customer.subscription.pending_update_applied", limit=100).auto_paging_iter()
+    assert [e.data.object.id for e in applied].count(sub.id) == 1
 
 
 def test_an_unpaid_pending_update_expires_and_its_invoice_is_voided():
@@ -170,6 +172,8 @@ def test_an_unpaid_pending_update_expires_and_its_invoice_is_voided():
     sub = stripe.Subscription.retrieve(sub.id)
     assert sub.pending_update is None and sub["items"].data[0].quantity == 1
     assert stripe.Invoice.retrieve(held).status == "void"
+    expired = stripe.Event.list(type="customer.subscription.pending_update_expired", limit=100).auto_paging_iter()
+    assert [e.data.object.id for e in expired].count(sub.id) == 1
 
 
 def test_error_if_incomplete_refuses_a_declined_upgrade_and_keeps_everything():
@@ -198,3 +202,118 @@ def test_cancel_now_with_prorate_and_invoice_now_credits_the_customer():
     credit = -stripe_share(3100, START, PERIOD_END, START + 21 * DAY)
     assert final.total == credit and final.status == "paid" and final.amount_due == 0
     assert stripe.Customer.retrieve(customer.id).balance == credit
+
+
+def preview_lines(invoice):
+    return sorted((l.amount, l.description) for l in invoice.lines.data)
+
+
+@pytest.mark.parametrize("behavior", ["always_invoice", "create_prorations"])
+@pytest.mark.parametrize("new_amount,quantity", [(2500, 1), (400, 1), (1000, 3)])
+def test_the_preview_equals_what_the_change_then_bills(behavior, new_amount, quantity):
+    """Upgrades, downgrades and quantity changes: the preview at a pinned proration date is what is billed."""
+    clock, customer, sub = subscribed(1000)
+    advance(clock, START + 9 * DAY + 7 * 3600)
+    pinned = START + 9 * DAY + 3600
+    price = monthly_price(new_amount) if new_amount != 1000 else None
+    item = {"id": sub["items"].data[0].id, "quantity": quantity}
+    if price:
+        item["price"] = price.id
+    preview = stripe.Invoice.create_preview(
+        subscription=sub.id,
+        subscription_details={"items": [item], "proration_behavior": behavior, "proration_date": pinned},
+    )
+    assert preview.id.startswith("upcoming_in_")
+    assert stripe.Invoice.list(customer=customer.id).data[0].id != preview.id, "a preview is never stored"
+
+    sub = stripe.Subscription.modify(sub.id, items=[item], proration_behavior=behavior, proration_date=pinned)
+    if behavior == "always_invoice":
+        billed = stripe.Invoice.retrieve(sub.latest_invoice)
+        assert billed.billing_reason == preview.billing_reason == "subscription_update"
+    else:
+        assert preview.billing_reason == "subscription_cycle" and preview.created == PERIOD_END
+        advance(clock, PERIOD_END + 2 * 3600)
+        billed = all_invoices(customer)[-1]
+    assert (billed.total, billed.amount_due) == (preview.total, preview.amount_due)
+    assert preview_lines(billed) == preview_lines(preview)
+
+
+def test_previews_of_the_next_renewal_a_new_subscription_and_a_cancellation():
+    clock, customer, sub = subscribed(1800)
+    upcoming = stripe.Invoice.create_preview(subscription=sub.id)
+    assert upcoming.total == 1800 and upcoming.period_start == START and upcoming.period_end == PERIOD_END
+
+    fresh = stripe.Invoice.create_preview(customer=customer.id, subscription_details={"items": [{"price": monthly_price(900).id, "quantity": 2}]})
+    assert fresh.total == 1800 and fresh.billing_reason == "subscription_create"
+
+    advance(clock, START + 10 * DAY)
+    final = stripe.Invoice.create_preview(subscription=sub.id, subscription_details={"cancel_now": True})
+    assert final.total == -stripe_share(1800, START, PERIOD_END, START + 10 * DAY)
+    canceled = stripe.Subscription.cancel(sub.id, prorate=True, invoice_now=True)
+    assert stripe.Invoice.retrieve(canceled.latest_invoice).total == final.total
+
+    with pytest.raises(stripe.InvalidRequestError) as error:
+        stripe.Invoice.create_preview(subscription=sub.id)
+    assert error.value.param == "subscription"
+
+
+def test_pause_collection_voids_renewals_until_it_resumes():
+    clock, customer, sub = subscribed(1000)
+    stripe.Subscription.modify(sub.id, pause_collection={"behavior": "void", "resumes_at": utc(2027, 2, 15)})
+    advance(clock, PERIOD_END + 2 * 3600)
+    voided = all_invoices(customer)[-1]
+    assert voided.status == "void" and voided.amount_paid == 0
+    sub = stripe.Subscription.retrieve(sub.id)
+    assert sub.status == "active" and sub.pause_collection.behavior == "void"
+
+    advance(clock, utc(2027, 3, 1) + 2 * 3600)
+    sub = stripe.Subscription.retrieve(sub.id)
+    assert sub.pause_collection is None
+    assert all_invoices(customer)[-1].status == "paid", "collection resumed by the March renewal"
+
+    with pytest.raises(stripe.InvalidRequestError) as error:
+        stripe.Subscription.modify(sub.id, pause_collection={"behavior": "later"})
+    assert error.value.param == "pause_collection[behavior]"
+    kept = stripe.Subscription.modify(sub.id, pause_collection={"behavior": "keep_as_draft"})
+    assert kept.pause_collection.resumes_at is None
+    assert stripe.Subscription.modify(sub.id, pause_collection="").pause_collection is None
+
+
+def test_a_paused_subscription_stops_invoicing_and_resumes_with_a_new_period():
+    clock, customer, sub = subscribed(1000)
+    paused = stripe.Subscription.pause(sub.id, type="subscription")
+    assert paused.status == "paused"
+    advance(clock, utc(2027, 3, 10))
+    assert len(all_invoices(customer)) == 1, "nothing billed while paused"
+
+    resumed = stripe.Subscription.resume(sub.id, billing_cycle_anchor="now")
+    assert resumed.status == "active" and resumed.billing_cycle_anchor == utc(2027, 3, 10)
+    assert resumed["items"].data[0].current_period_end == utc(2027, 4, 10)
+    invoice = stripe.Invoice.retrieve(resumed.latest_invoice)
+    assert invoice.status == "paid" and invoice.total == 1000
+    types = [e.type for e in stripe.Event.list(limit=100, type="customer.subscription.*").auto_paging_iter() if e.data.object.id == sub.id]
+    assert "customer.subscription.resumed" in types and "customer.subscription.paused" in types
+
+    with pytest.raises(stripe.InvalidRequestError):
+        stripe.Subscription.resume(sub.id)
+
+
+def test_prorations_reflect_a_percentage_discount_and_the_preview_still_equals_the_charge():
+    clock, customer = customer_on_clock()
+    coupon = stripe.Coupon.create(percent_off=25, duration="forever")
+    sub = stripe.Subscription.create(customer=customer.id, items=[{"price": monthly_price(1000).id}], discounts=[{"coupon": coupon.id}])
+    assert stripe.Invoice.retrieve(sub.latest_invoice).total == 750
+    advance(clock, START + 10 * DAY)
+    item = {"id": sub["items"].data[0].id, "price": monthly_price(2000).id}
+    at = START + 10 * DAY
+    preview = stripe.Invoice.create_preview(
+        subscription=sub.id, subscription_details={"items": [item], "proration_behavior": "always_invoice", "proration_date": at}
+    )
+    sub = stripe.Subscription.modify(sub.id, items=[item], proration_behavior="always_invoice", proration_date=at)
+    billed = stripe.Invoice.retrieve(sub.latest_invoice)
+    expected = [-stripe_share(750, START, PERIOD_END, at), stripe_share(1500, START, PERIOD_END, at)]
+    assert sorted(l.amount for l in billed.lines.data) == sorted(expected)
+    assert billed.total == preview.total == sum(expected)
+
+    advance(clock, PERIOD_END + 2 * 3600)
+    assert all_invoices(customer)[-1].total == 1500, "the renewal is discounted as before"

@@ -4,7 +4,11 @@
 
 pub mod change;
 pub mod collect;
+pub mod discounts;
+pub mod drafts;
 pub mod due;
+pub mod schedules;
+pub mod subscribe;
 
 use std::collections::{BTreeMap, BTreeSet};
 

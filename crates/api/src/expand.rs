@@ -21,6 +21,14 @@ const EXPANDABLE: &[(&str, &str, &str)] = &[
     ("coupon", "currency_options", "coupon"),
     ("customer", "invoice_settings.default_payment_method", "payment_method"),
     ("customer", "test_clock", "test_helpers.test_clock"),
+    ("discount", "customer", "customer"),
+    ("discount", "promotion_code", "promotion_code"),
+    ("discount", "source.coupon", "coupon"),
+    ("invoice", "customer", "customer"),
+    ("invoice", "discounts", "discount"),
+    ("invoiceitem", "customer", "customer"),
+    ("invoiceitem", "discounts", "discount"),
+    ("invoiceitem", "invoice", "invoice"),
     ("payment_intent", "customer", "customer"),
     ("payment_intent", "latest_charge", "charge"),
     ("payment_intent", "payment_method", "payment_method"),
@@ -38,6 +46,18 @@ const EXPANDABLE: &[(&str, &str, &str)] = &[
     ("setup_intent", "mandate", "mandate"),
     ("setup_intent", "payment_method", "payment_method"),
     ("setup_intent", "single_use_mandate", "mandate"),
+    ("subscription", "discounts", "discount"),
+    ("subscription", "customer", "customer"),
+    ("subscription", "default_payment_method", "payment_method"),
+    ("subscription", "latest_invoice", "invoice"),
+    ("subscription", "schedule", "subscription_schedule"),
+    ("subscription", "test_clock", "test_helpers.test_clock"),
+    ("subscription_schedule", "customer", "customer"),
+    ("subscription_schedule", "subscription", "subscription"),
+    ("subscription_schedule", "test_clock", "test_helpers.test_clock"),
+    ("invoice", "default_payment_method", "payment_method"),
+    ("invoice", "parent.subscription_details.subscription", "subscription"),
+    ("invoice", "test_clock", "test_helpers.test_clock"),
     ("tax_id", "customer", "customer"),
     ("tax_id", "owner.customer", "customer"),
 ];
@@ -103,13 +123,24 @@ fn expand_path<'a>(
             .max_by_key(|(len, _)| *len)
             .ok_or_else(|| cannot_expand(full))?;
         let Some(slot) = walk(value, &segments[..field_len]) else { return Ok(()) };
-        if let Some(id) = slot.as_str().map(str::to_owned)
-            && let Some(object) = tx.get(scope, target, &id).await?
-        {
-            *slot = object;
-        }
-        if slot.is_object() {
-            expand_path(tx, scope, target, slot, &segments[field_len..], full).await?;
+        // A list of ids (`discounts`) expands id by id.
+        let slots: Vec<&mut Value> = match slot {
+            Value::Array(items) => items.iter_mut().collect(),
+            single => vec![single],
+        };
+        for slot in slots {
+            if let Some(id) = slot.as_str().map(str::to_owned)
+                && let Some(mut object) = tx.get(scope, target, &id).await?
+            {
+                // Stored documents carry Portico's bookkeeping; responses never show it.
+                if let Some(map) = object.as_object_mut() {
+                    map.remove(portico_core::objects::HIDDEN);
+                }
+                *slot = object;
+            }
+            if slot.is_object() {
+                expand_path(tx, scope, target, slot, &segments[field_len..], full).await?;
+            }
         }
         Ok(())
     })

@@ -9,9 +9,11 @@ use axum::routing::{get, post};
 use crate::context::api_layer;
 use crate::error::ApiError;
 use crate::resources::{
-    accounts, charges, coupons, customers, events, invoices, payment_intents, payment_methods, prices, products,
-    promotion_codes, setup_intents, subscription_items, subscriptions, tax_ids, tax_rates, test_clocks,
+    accounts, charges, coupons, customers, events, invoice_preview, invoices, payment_intents, payment_methods, prices,
+    products, promotion_codes, setup_intents, subscription_items, subscription_pause, subscription_schedules,
+    subscriptions, tax_ids, tax_rates, test_clocks,
 };
+use crate::resources::{discounts, invoice_drafts, invoice_items, invoice_lines};
 use crate::state::AppState;
 
 pub fn router(state: AppState) -> Router {
@@ -58,12 +60,33 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/invoices/{id}/mark_uncollectible", post(invoices::mark_uncollectible))
         .route("/v1/invoices/{id}/pay", post(invoices::pay))
         .route("/v1/invoices/{id}/void", post(invoices::void))
+        .route("/v1/invoices", post(invoice_drafts::create))
+        .route("/v1/invoices/{id}", post(invoice_drafts::update).delete(invoice_drafts::delete))
+        .route("/v1/invoices/{id}/add_lines", post(invoice_lines::add_lines))
+        .route("/v1/invoices/{id}/remove_lines", post(invoice_lines::remove_lines))
+        .route("/v1/invoices/{id}/send", post(invoice_drafts::send))
+        .route("/v1/invoiceitems", post(invoice_items::create).get(invoice_items::list))
+        .route(
+            "/v1/invoiceitems/{id}",
+            get(invoice_items::retrieve).post(invoice_items::update).delete(invoice_items::delete),
+        )
+        .route("/v1/subscriptions/{id}/discount", axum::routing::delete(discounts::subscription_delete))
+        .route("/v1/invoices/create_preview", post(invoice_preview::create_preview))
         .route("/v1/subscription_items", post(subscription_items::create).get(subscription_items::list))
         .route(
             "/v1/subscription_items/{id}",
             get(subscription_items::retrieve).post(subscription_items::update).delete(subscription_items::delete),
         )
+        .route("/v1/subscription_schedules", post(subscription_schedules::create).get(subscription_schedules::list))
+        .route(
+            "/v1/subscription_schedules/{id}",
+            get(subscription_schedules::retrieve).post(subscription_schedules::update),
+        )
+        .route("/v1/subscription_schedules/{id}/cancel", post(subscription_schedules::cancel))
+        .route("/v1/subscription_schedules/{id}/release", post(subscription_schedules::release))
         .route("/v1/subscriptions", post(subscriptions::create).get(subscriptions::list))
+        .route("/v1/subscriptions/{id}/pause", post(subscription_pause::pause))
+        .route("/v1/subscriptions/{id}/resume", post(subscription_pause::resume))
         .route(
             "/v1/subscriptions/{id}",
             get(subscriptions::retrieve).post(subscriptions::update).delete(subscriptions::cancel),

@@ -34,7 +34,15 @@ const EXPECTED: &[&str] = &[
     "TaxRate",
     "TestClock",
     "Subscription",
+    "SubscriptionItem",
+    "InvoiceItem",
+    "DeletedSubscriptionItem",
+    "SubscriptionSchedule",
     "Invoice",
+    "Discount",
+    "DeletedDiscount",
+    "DeletedInvoiceItem",
+    "DeletedInvoice",
 ];
 
 /// Enum values Portico sends that async-stripe does not know, each a reported deviation from Stripe still to
@@ -119,7 +127,23 @@ macro_rules! by_kind {
                 Some(("DeletedTestClock", decode::<$wrap<stripe::DeletedTestHelpersTestClock>>($json)))
             }
             ("subscription", false) => Some(("Subscription", decode::<$wrap<stripe::Subscription>>($json))),
+            ("invoiceitem", false) => Some(("InvoiceItem", decode::<$wrap<stripe_billing::InvoiceItem>>($json))),
+            ("subscription_item", false) => {
+                Some(("SubscriptionItem", decode::<$wrap<stripe::SubscriptionItem>>($json)))
+            }
+            ("subscription_item", true) => {
+                Some(("DeletedSubscriptionItem", decode::<$wrap<stripe::DeletedSubscriptionItem>>($json)))
+            }
+            ("subscription_schedule", false) => {
+                Some(("SubscriptionSchedule", decode::<$wrap<stripe::SubscriptionSchedule>>($json)))
+            }
             ("invoice", false) => Some(("Invoice", decode::<$wrap<stripe::Invoice>>($json))),
+            ("invoice", true) => Some(("DeletedInvoice", decode::<$wrap<stripe::DeletedInvoice>>($json))),
+            ("discount", false) => Some(("Discount", decode::<$wrap<stripe::Discount>>($json))),
+            ("discount", true) => Some(("DeletedDiscount", decode::<$wrap<stripe::DeletedDiscount>>($json))),
+            ("invoiceitem", true) => {
+                Some(("DeletedInvoiceItem", decode::<$wrap<stripe_billing::DeletedInvoiceitem>>($json)))
+            }
             ("application", false) => Some(("Application", decode::<$wrap<stripe::Application>>($json))),
             _ => None,
         }
@@ -406,10 +430,51 @@ both_backends!(every_object_kind_deserializes_into_async_stripe_types, |server: 
     shapes.post("/v1/subscriptions", &paid_now).await;
     shapes.post(&format!("/v1/subscriptions/{sub}"), &[("cancel_at_period_end", "true")]).await;
     shapes.get("/v1/subscriptions", &[("customer", payer.as_str())]).await;
+    let upgraded = shapes.post("/v1/subscriptions", &paid_now).await;
+    let first_item = upgraded["items"]["data"][0]["id"].as_str().unwrap().to_owned();
+    shapes.post(&format!("/v1/subscription_items/{first_item}"), &[("quantity", "3")]).await;
+    let extra_price =
+        [("currency", "usd"), ("unit_amount", "500"), ("recurring[interval]", "month"), ("product_data[name]", "Seat")];
+    let extra_price = id(&shapes.post("/v1/prices", &extra_price).await);
+    let upgraded_id = id(&upgraded);
+    let extra = [("subscription", upgraded_id.as_str()), ("price", extra_price.as_str())];
+    let extra = id(&shapes.post("/v1/subscription_items", &extra).await);
+    shapes.get("/v1/subscription_items", &[("subscription", upgraded_id.as_str())]).await;
+    shapes.delete(&format!("/v1/subscription_items/{extra}")).await;
+    let schedule = id(&shapes.post("/v1/subscription_schedules", &[("from_subscription", upgraded_id.as_str())]).await);
+    shapes.get(&format!("/v1/subscription_schedules/{schedule}"), &[]).await;
+    shapes.post(&format!("/v1/subscription_schedules/{schedule}/release"), &[]).await;
     let invoice = shapes.get("/v1/invoices", &[("customer", payer.as_str())]).await["data"][0]["id"].clone();
     shapes.get(&format!("/v1/invoices/{}", invoice.as_str().unwrap()), &[]).await;
     shapes.post(&format!("/v1/test_helpers/test_clocks/{clock}/advance"), &[("frozen_time", "1799452800")]).await;
     shapes.get("/v1/test_helpers/test_clocks", &[]).await;
+
+    // Discounts on a subscription (expanded, then removed), invoice items pending and on a manual draft with a
+    // discount, the draft sent or deleted.
+    let discounted =
+        [("customer", payer.as_str()), ("items[0][price]", plan.as_str()), ("discounts[0][coupon]", coupon.as_str())];
+    let discounted = id(&shapes.post("/v1/subscriptions", &discounted).await);
+    let expanded = shapes.get(&format!("/v1/subscriptions/{discounted}"), &[("expand[0]", "discounts")]).await;
+    shapes.check("an expanded discount", &expanded["discounts"][0]);
+    shapes.delete(&format!("/v1/subscriptions/{discounted}/discount")).await;
+    let fee = [("customer", payer.as_str()), ("amount", "700"), ("currency", "usd"), ("description", "Setup")];
+    let fee = id(&shapes.post("/v1/invoiceitems", &fee).await);
+    shapes.post(&format!("/v1/invoiceitems/{fee}"), &[("metadata[k]", "v")]).await;
+    shapes.get("/v1/invoiceitems", &[("customer", payer.as_str())]).await;
+    let draft = [
+        ("customer", payer.as_str()),
+        ("pending_invoice_items_behavior", "include"),
+        ("discounts[0][coupon]", coupon.as_str()),
+    ];
+    let draft = id(&shapes.post("/v1/invoices", &draft).await);
+    shapes.get(&format!("/v1/invoices/{draft}"), &[("expand[0]", "discounts")]).await;
+    shapes.delete(&format!("/v1/invoices/{draft}")).await;
+    shapes.delete(&format!("/v1/invoiceitems/{fee}")).await;
+    let sent = [("customer", payer.as_str()), ("collection_method", "send_invoice"), ("days_until_due", "7")];
+    let sent = id(&shapes.post("/v1/invoices", &sent).await);
+    let on_draft = [("customer", payer.as_str()), ("invoice", sent.as_str()), ("amount", "300"), ("currency", "usd")];
+    shapes.post("/v1/invoiceitems", &on_draft).await;
+    shapes.post(&format!("/v1/invoices/{sent}/send"), &[]).await;
 
     // Deletions last, so their events come after everything above.
     shapes.delete(&format!("/v1/accounts/{acct}")).await;

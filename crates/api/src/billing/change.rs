@@ -3,14 +3,14 @@
 //! `POST /v1/subscriptions/{id}`, the subscription-item endpoints and schedule phases.
 
 use portico_core::billing::change::{self, Change};
+use portico_core::billing::discounts;
 use portico_core::objects::customer::Customer;
-use portico_core::objects::invoice::Invoice;
-use portico_core::objects::subscription::{ItemOwner, PaymentBehavior, Status, Subscription};
+use portico_core::objects::discount::CouponTerms;
+use portico_core::objects::subscription::{ItemOwner, PaymentBehavior, Subscription};
 use portico_store::{Tx, TxExt};
 
-use super::collect::{self, Collected};
 use crate::context::Ctx;
-use crate::error::{ApiError, ErrorType};
+use crate::error::ApiError;
 use crate::respond;
 
 /// Changes `sub` (loaded for update; the caller saves it and emits its event) and writes what the change
@@ -38,7 +38,8 @@ pub async fn apply(
         Vec::new()
     };
     let unchanged = sub.clone();
-    let changed = change::apply(sub, customer, change, &names, pending)
+    let discounts = discount_terms(ctx, tx, sub).await?;
+    let changed = change::apply(sub, customer, change, &names, pending, &discounts)
         .map_err(|e| ApiError::invalid_request(e.message).with_param(e.param))?;
     let known: Vec<&str> = unchanged.items.data.iter().map(|i| i.id.as_str()).collect();
     register_items(ctx, tx, sub, &known).await?;
@@ -54,7 +55,9 @@ pub async fn apply(
         return Ok(());
     };
     sub.engine.has_pending_items = false;
-    bill_now(ctx, tx, sub, customer, &mut invoice, payment_behavior, off_session).await?;
+    let billed: Vec<_> = changed.prorations.iter().chain(&changed.swept).cloned().collect();
+    super::discounts::apply_to_subscription_invoice(ctx, tx, sub, &mut invoice, &billed).await?;
+    super::subscribe::bill(ctx, tx, sub, customer, &mut invoice, payment_behavior, off_session).await?;
     if payment_behavior == PaymentBehavior::PendingIfIncomplete
         && invoice.status != portico_core::objects::invoice::Status::Paid
     {
@@ -63,59 +66,6 @@ pub async fn apply(
     }
     tx.save(ctx.scope(), &invoice).await?;
     Ok(())
-}
-
-/// Finalizes the change's invoice and collects it as `payment_behavior` says.
-async fn bill_now(
-    ctx: &Ctx,
-    tx: &mut dyn Tx,
-    sub: &mut Subscription,
-    customer: &mut Customer,
-    invoice: &mut Invoice,
-    payment_behavior: PaymentBehavior,
-    off_session: bool,
-) -> Result<(), ApiError> {
-    tx.create(ctx.scope(), &*invoice).await?;
-    respond::emit(ctx, tx, "invoice.created", &*invoice, None).await?;
-    if collect::finalize(ctx, tx, invoice, customer, Some(sub)).await? {
-        return Ok(());
-    }
-    if sub.collection_method == portico_core::objects::subscription::CollectionMethod::SendInvoice {
-        return Ok(());
-    }
-    if payment_behavior == PaymentBehavior::DefaultIncomplete {
-        // The invoice waits for the customer to confirm its payment; until then the subscription is past due.
-        collect::attempt(ctx, tx, invoice, Some(sub), None, off_session).await?;
-        if sub.status == Status::Active {
-            sub.status = Status::PastDue;
-        }
-        return Ok(());
-    }
-    let payment_method = super::payment_method_of(Some(sub), customer);
-    let outcome = collect::attempt(ctx, tx, invoice, Some(sub), payment_method.as_deref(), off_session).await?;
-    if payment_behavior == PaymentBehavior::ErrorIfIncomplete {
-        match outcome {
-            Collected::Declined(error) => return Err(error.into()),
-            Collected::RequiresAction => return Err(requires_action()),
-            Collected::NotAttempted if payment_method.is_none() => {
-                return Err(ApiError::invalid_request(
-                    "This customer has no attached payment source or default payment method.",
-                ));
-            }
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
-/// `error_if_incomplete` and a payment that needs the customer (3-D Secure).
-pub fn requires_action() -> ApiError {
-    ApiError::new(
-        axum::http::StatusCode::PAYMENT_REQUIRED,
-        ErrorType::CardError,
-        Some("subscription_payment_intent_requires_action"),
-        "Payment for this subscription requires additional user action before it can be completed successfully.",
-    )
 }
 
 /// Cancelling now with `prorate` / `invoice_now`: the credits, the final invoice (finalized; a credit goes to
@@ -137,7 +87,8 @@ pub async fn cancel(
     } else {
         Vec::new()
     };
-    let cancellation = change::cancel(sub, customer, &names, pending, prorate, invoice_now, ctx.now());
+    let discounts = discount_terms(ctx, tx, sub).await?;
+    let cancellation = change::cancel(sub, customer, &names, pending, prorate, invoice_now, &discounts, ctx.now());
     for item in &cancellation.credits {
         tx.create(ctx.scope(), item).await?;
         respond::emit(ctx, tx, "invoiceitem.created", item, None).await?;
@@ -151,7 +102,9 @@ pub async fn cancel(
     }
     sub.engine.has_pending_items = cancellation.invoice.is_none() && !cancellation.credits.is_empty();
     if let Some(mut invoice) = cancellation.invoice {
-        bill_now(ctx, tx, sub, customer, &mut invoice, PaymentBehavior::AllowIncomplete, true).await?;
+        let billed: Vec<_> = cancellation.credits.iter().chain(&cancellation.swept).cloned().collect();
+        super::discounts::apply_to_subscription_invoice(ctx, tx, sub, &mut invoice, &billed).await?;
+        super::subscribe::bill(ctx, tx, sub, customer, &mut invoice, PaymentBehavior::AllowIncomplete, true).await?;
         tx.save(ctx.scope(), &invoice).await?;
     }
     Ok(())
@@ -164,4 +117,11 @@ pub async fn register_items(ctx: &Ctx, tx: &mut dyn Tx, sub: &Subscription, know
         tx.create(ctx.scope(), &owner).await?;
     }
     Ok(())
+}
+
+/// What the subscription's discounts in force now take off, for prorations.
+pub async fn discount_terms(ctx: &Ctx, tx: &mut dyn Tx, sub: &Subscription) -> Result<Vec<CouponTerms>, ApiError> {
+    let all = super::discounts::load_all(ctx, tx, &sub.discounts).await?;
+    let now = ctx.now();
+    Ok(all.into_iter().filter(|d| discounts::in_force_at(d, now)).map(|d| d.engine.terms).collect())
 }

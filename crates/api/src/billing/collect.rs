@@ -168,3 +168,29 @@ fn description(invoice: &Invoice) -> String {
         _ => format!("Invoice {}", invoice.number.clone().unwrap_or_default()),
     }
 }
+
+/// A renewal invoice of a subscription whose collection is paused: `keep_as_draft` leaves it a draft;
+/// `void` and `mark_uncollectible` finalize it and close it that way at once, uncollected.
+pub async fn pause_collection(
+    ctx: &Ctx,
+    tx: &mut dyn Tx,
+    invoice: &mut Invoice,
+    customer: &mut Customer,
+    behavior: &str,
+) -> Result<(), ApiError> {
+    let event = match behavior {
+        "void" => "invoice.voided",
+        "mark_uncollectible" => "invoice.marked_uncollectible",
+        _ => return Ok(()),
+    };
+    if !finalize(ctx, tx, invoice, customer, None).await? {
+        let closed = match behavior {
+            "void" => invoicing::void(invoice, ctx.now()),
+            _ => invoicing::mark_uncollectible(invoice, ctx.now()),
+        };
+        closed.map_err(|e| ApiError::internal(e.0))?;
+        respond::emit(ctx, tx, event, invoice, None).await?;
+    }
+    tx.save(ctx.scope(), &*invoice).await?;
+    Ok(())
+}

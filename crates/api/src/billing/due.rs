@@ -9,6 +9,7 @@ use portico_core::billing::{invoicing, lifecycle};
 use portico_core::objects::customer::Customer;
 use portico_core::objects::invoice::{Invoice, Status as InvoiceStatus};
 use portico_core::objects::subscription::{CollectionMethod, Status, Subscription};
+use portico_core::objects::subscription_schedule::SubscriptionSchedule;
 use portico_core::objects::test_clock::{Status as ClockStatus, TestClock};
 use portico_core::objects::{InvoiceItem, Object};
 use portico_store::{FieldFilter, ListQuery, Scalar, Tx, TxExt};
@@ -31,6 +32,7 @@ pub async fn process(ctx: &Ctx, tx: &mut dyn Tx, kind: &str, id: &str) -> Result
     match kind {
         Subscription::KIND => subscription(ctx, tx, id).await,
         Invoice::KIND => invoice(ctx, tx, id).await,
+        SubscriptionSchedule::KIND => schedule(ctx, tx, id).await,
         _ => Ok(()),
     }
 }
@@ -42,26 +44,61 @@ async fn subscription(ctx: &Ctx, tx: &mut dyn Tx, id: &str) -> Result<(), ApiErr
         return Ok(());
     }
     let before = respond::wire(&sub)?;
-    let customer = crate::resources::customers::load(ctx, tx, &sub.customer.clone(), "customer").await?;
+    let mut customer = crate::resources::customers::load(ctx, tx, &sub.customer.clone(), "customer").await?;
+    // A schedule's phase change at the period's end comes before the renewal, which bills the new phase.
+    if let Some(id) = sub.schedule.clone()
+        && let Some(mut schedule) = tx.load_for_update::<SubscriptionSchedule>(ctx.scope(), &id).await?
+    {
+        super::schedules::advance(ctx, tx, &mut schedule, Some(&mut sub), &mut customer).await?;
+    }
     let pending =
         if sub.engine.has_pending_items { pending_items(ctx, tx, &customer, &sub.id).await? } else { Vec::new() };
     let names = super::product_names(ctx, tx, sub.items.data.iter().map(|i| &i.price)).await?;
     let has_payment_method = super::payment_method_of(Some(&sub), &customer).is_some();
     match lifecycle::process_due(&mut sub, &customer, pending, &names, has_payment_method, now) {
-        lifecycle::Progress::Renewed { invoice, swept } => {
+        lifecycle::Progress::Renewed { mut invoice, swept } => {
+            super::discounts::apply_to_subscription_invoice(ctx, tx, &mut sub, &mut invoice, &swept).await?;
             tx.create(ctx.scope(), &*invoice).await?;
             for item in &swept {
                 tx.save(ctx.scope(), item).await?;
             }
             respond::emit(ctx, tx, "invoice.created", &*invoice, None).await?;
+            if let Some(pause) = sub.pause_collection.clone() {
+                let mut invoice = *invoice;
+                collect::pause_collection(ctx, tx, &mut invoice, &mut customer, &pause.behavior).await?;
+            }
         }
         lifecycle::Progress::Expired | lifecycle::Progress::PendingExpired => {
             collect::void_latest_invoice(ctx, tx, &sub).await?
         }
-        lifecycle::Progress::Canceled | lifecycle::Progress::Paused => {}
-        lifecycle::Progress::Nothing => return Ok(()),
+        lifecycle::Progress::TrialWillEnd => {
+            // Only Portico's bookkeeping changed: saved here, as `save_subscription` skips unchanged wire shapes.
+            tx.save(ctx.scope(), &sub).await?;
+            return respond::emit(ctx, tx, "customer.subscription.trial_will_end", &sub, None).await;
+        }
+        lifecycle::Progress::Canceled | lifecycle::Progress::Paused | lifecycle::Progress::Nothing => {}
     }
     save_subscription(ctx, tx, &sub, &before).await
+}
+
+async fn schedule(ctx: &Ctx, tx: &mut dyn Tx, id: &str) -> Result<(), ApiError> {
+    let Some(mut schedule) = tx.load_for_update::<SubscriptionSchedule>(ctx.scope(), id).await? else {
+        return Ok(());
+    };
+    if schedule.due_at().is_none_or(|due| due > ctx.now()) {
+        return Ok(());
+    }
+    let mut sub = match &schedule.subscription {
+        Some(sub) => tx.load_for_update::<Subscription>(ctx.scope(), sub).await?,
+        None => None,
+    };
+    let before = sub.as_ref().map(respond::wire).transpose()?;
+    let mut customer = crate::resources::customers::load(ctx, tx, &schedule.customer.clone(), "customer").await?;
+    super::schedules::advance(ctx, tx, &mut schedule, sub.as_mut(), &mut customer).await?;
+    if let (Some(sub), Some(before)) = (sub, before) {
+        save_subscription(ctx, tx, &sub, &before).await?;
+    }
+    Ok(())
 }
 
 /// Saves a subscription the engine changed, with `customer.subscription.deleted` when it ended and
@@ -77,11 +114,21 @@ pub async fn save_subscription(
         return Ok(());
     }
     tx.save(ctx.scope(), sub).await?;
-    let was_canceled = before["status"] == "canceled";
-    if sub.status == Status::Canceled && !was_canceled {
-        respond::emit(ctx, tx, "customer.subscription.deleted", sub, None).await
-    } else {
-        respond::emit(ctx, tx, "customer.subscription.updated", sub, Some(before)).await
+    let was = before["status"].as_str().unwrap_or_default();
+    if sub.status == Status::Canceled && was != "canceled" {
+        return respond::emit(ctx, tx, "customer.subscription.deleted", sub, None).await;
+    }
+    respond::emit(ctx, tx, "customer.subscription.updated", sub, Some(before)).await?;
+    if !before["pending_update"].is_null() && sub.pending_update.is_none() {
+        let applied = before["items"] != after["items"] || before["status"] != after["status"];
+        let kind = if applied { "pending_update_applied" } else { "pending_update_expired" };
+        respond::emit(ctx, tx, &format!("customer.subscription.{kind}"), sub, None).await?;
+    }
+    match (was, sub.status) {
+        ("paused", Status::Paused) => Ok(()),
+        (_, Status::Paused) => respond::emit(ctx, tx, "customer.subscription.paused", sub, None).await,
+        ("paused", _) => respond::emit(ctx, tx, "customer.subscription.resumed", sub, None).await,
+        _ => Ok(()),
     }
 }
 

@@ -1,5 +1,6 @@
 //! Invoices: https://docs.stripe.com/api/invoices (retrieve, list, lines, finalize, pay, void,
-//! mark_uncollectible). Subscription invoices are made by the engine; manual drafts come later.
+//! mark_uncollectible). Subscription invoices are made by the engine; manual drafts are made and changed in
+//! `invoice_drafts`.
 
 use axum::extract::Path;
 use portico_core::billing::{invoicing, lifecycle};

@@ -9,8 +9,8 @@ use portico_core::billing::change::{Change, ItemChange, TrialChange};
 use portico_core::billing::lifecycle::{self, NewItem, Start};
 use portico_core::objects::price::{Price, PriceType};
 use portico_core::objects::subscription::{
-    AnchorChange, BillingMode, CollectionMethod, ItemParams, PaymentBehavior, ProrationBehavior, Status, Subscription,
-    SubscriptionCancel, SubscriptionCreate, SubscriptionUpdate, TimeOrNow, TrialSettings,
+    AnchorChange, BillingMode, CollectionMethod, ItemParams, PauseCollection, PauseCollectionParams, ProrationBehavior,
+    Status, Subscription, SubscriptionCancel, SubscriptionCreate, SubscriptionUpdate, TimeOrNow, TrialSettings,
 };
 use portico_core::objects::{Object, TaxRate};
 use portico_core::{ParamCode, ParamError, Patch};
@@ -18,8 +18,9 @@ use portico_store::{FieldFilter, Scalar, Tx, TxExt};
 use serde::Deserialize;
 
 use super::missing_reference;
-use crate::billing::collect::{self, Collected};
+use crate::billing::discounts;
 use crate::billing::due::save_subscription;
+use crate::billing::{collect, subscribe};
 use crate::context::Ctx;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ListParams, NoParams, Params};
@@ -33,6 +34,18 @@ async fn load(ctx: &Ctx, tx: &mut dyn Tx, id: &str) -> Result<Subscription, ApiE
         .ok_or_else(|| ApiError::no_such("subscription", id, "id"))
 }
 
+/// A subscription loaded for update with its customer, the request's time moved to the customer's clock.
+pub(crate) async fn load_for_change(
+    ctx: &Ctx,
+    tx: &mut dyn Tx,
+    id: &str,
+) -> Result<(Subscription, portico_core::objects::Customer), ApiError> {
+    let sub = load(ctx, tx, id).await?;
+    let customer = super::customers::load(ctx, tx, &sub.customer, "customer").await?;
+    crate::billing::customer_now(ctx, tx, &customer).await?;
+    Ok((sub, customer))
+}
+
 async fn tax_rates(ctx: &Ctx, tx: &mut dyn Tx, ids: Patch<Vec<String>>, param: &str) -> Result<Vec<TaxRate>, ApiError> {
     let mut rates = Vec::new();
     if let Patch::Set(ids) = ids {
@@ -44,7 +57,7 @@ async fn tax_rates(ctx: &Ctx, tx: &mut dyn Tx, ids: Patch<Vec<String>>, param: &
 }
 
 /// A recurring, active price of the subscription's currency.
-async fn recurring_price(ctx: &Ctx, tx: &mut dyn Tx, id: &str, param: &str) -> Result<Price, ApiError> {
+pub(crate) async fn recurring_price(ctx: &Ctx, tx: &mut dyn Tx, id: &str, param: &str) -> Result<Price, ApiError> {
     let price = tx.load::<Price>(ctx.scope(), id).await?.ok_or_else(|| missing_reference("price", id, param))?;
     if !price.active {
         return Err(ApiError::invalid_request(format!(
@@ -165,8 +178,8 @@ pub async fn create(ctx: Ctx, Params { params, expand }: Params<SubscriptionCrea
     let billing_mode = BillingMode::new(params.billing_mode.and_then(|m| m.kind).unwrap_or_default());
     let payment_behavior = params.payment_behavior.unwrap_or_default();
     let names = crate::billing::product_names(&ctx, tx, items.iter().map(|i| &i.price)).await?;
-    let payment_method =
-        params.default_payment_method.clone().or_else(|| customer.invoice_settings.default_payment_method.clone());
+    let currency = items.first().map(|i| i.price.currency.clone()).unwrap_or_default();
+    let discounts = discounts::for_new_subscription(&ctx, tx, params.discounts, &customer, &currency).await?;
     let (mut sub, mut invoice) = lifecycle::start(
         Start {
             customer: &customer,
@@ -188,45 +201,9 @@ pub async fn create(ctx: Ctx, Params { params, expand }: Params<SubscriptionCrea
         },
         &names,
     );
-    respond::emit(&ctx, tx, "customer.subscription.created", &sub, None).await?;
-    let before = respond::wire(&sub)?;
-    tx.create(ctx.scope(), &invoice).await?;
-    respond::emit(&ctx, tx, "invoice.created", &invoice, None).await?;
-    let paid = collect::finalize(&ctx, tx, &mut invoice, &mut customer, Some(&mut sub)).await?;
-    let outcome = if paid {
-        Collected::Paid
-    } else if collection_method == CollectionMethod::SendInvoice {
-        // Sent, not charged: the subscription is active while the invoice waits for payment.
-        if sub.status != Status::Trialing {
-            sub.status = Status::Active;
-        }
-        Collected::NotAttempted
-    } else if payment_behavior == PaymentBehavior::DefaultIncomplete {
-        collect::attempt(&ctx, tx, &mut invoice, Some(&mut sub), None, false).await?
-    } else {
-        collect::attempt(
-            &ctx,
-            tx,
-            &mut invoice,
-            Some(&mut sub),
-            payment_method.as_deref(),
-            params.off_session.unwrap_or(false),
-        )
-        .await?
-    };
-    if payment_behavior == PaymentBehavior::ErrorIfIncomplete {
-        match outcome {
-            Collected::Declined(error) => return Err(error.into()),
-            Collected::RequiresAction => return Err(crate::billing::change::requires_action()),
-            _ => {}
-        }
-    }
-    tx.save(ctx.scope(), &invoice).await?;
-    tx.create(ctx.scope(), &sub).await?;
-    crate::billing::change::register_items(&ctx, tx, &sub, &[]).await?;
-    if respond::wire(&sub)? != before {
-        respond::emit(&ctx, tx, "customer.subscription.updated", &sub, Some(&before)).await?;
-    }
+    discounts::attach_to_new_subscription(&ctx, tx, discounts, &mut sub, &mut invoice).await?;
+    let off_session = params.off_session.unwrap_or(false);
+    let sub = subscribe::begin(&ctx, tx, &mut customer, sub, invoice, payment_behavior, off_session).await?;
     respond::object(&ctx, tx, &sub, &expand).await
 }
 
@@ -323,9 +300,7 @@ pub async fn update(
 ) -> ApiResult {
     let mut tx = ctx.tx().await;
     let tx: &mut dyn Tx = &mut **tx;
-    let mut sub = load(&ctx, tx, &id).await?;
-    let mut customer = super::customers::load(&ctx, tx, &sub.customer.clone(), "customer").await?;
-    crate::billing::customer_now(&ctx, tx, &customer).await?;
+    let (mut sub, mut customer) = load_for_change(&ctx, tx, &id).await?;
     let now = ctx.now();
     if sub.status.is_terminal() {
         return Err(ApiError::invalid_request(
@@ -386,6 +361,12 @@ pub async fn update(
         details.comment.apply_to(&mut sub.cancellation_details.comment);
         details.feedback.apply_to(&mut sub.cancellation_details.feedback);
     }
+    match params.pause_collection {
+        Patch::Set(pause) => sub.pause_collection = Some(pause_collection(pause, now)?),
+        Patch::Clear => sub.pause_collection = None,
+        Patch::Absent => {}
+    }
+    discounts::replace_on_subscription(&ctx, tx, params.discounts, &mut sub, &customer).await?;
     if changes_items {
         let change = Change {
             items: item_changes(&ctx, tx, &sub, params.items.unwrap_or_default()).await?,
@@ -410,6 +391,22 @@ pub async fn update(
     }
     save_subscription(&ctx, tx, &sub, &before).await?;
     respond::object(&ctx, tx, &sub, &expand).await
+}
+
+/// `pause_collection`: renewals keep coming but are not collected until `resumes_at` (or until cleared).
+fn pause_collection(params: PauseCollectionParams, now: Timestamp) -> Result<PauseCollection, ApiError> {
+    let behavior = params.behavior.ok_or_else(|| ParamError::missing("pause_collection[behavior]"))?;
+    if !matches!(behavior.as_str(), "keep_as_draft" | "mark_uncollectible" | "void") {
+        return Err(ApiError::invalid_request(
+            "Invalid pause_collection[behavior]: must be one of keep_as_draft, mark_uncollectible, or void",
+        )
+        .with_param("pause_collection[behavior]"));
+    }
+    if params.resumes_at.is_some_and(|at| at <= now) {
+        return Err(ApiError::invalid_request("`pause_collection[resumes_at]` must be in the future.")
+            .with_param("pause_collection[resumes_at]"));
+    }
+    Ok(PauseCollection { behavior, resumes_at: params.resumes_at })
 }
 
 /// `items[]` of an update as engine changes: prices loaded and checked, quantities checked.
@@ -491,12 +488,10 @@ pub async fn cancel(
 ) -> ApiResult {
     let mut tx = ctx.tx().await;
     let tx: &mut dyn Tx = &mut **tx;
-    let mut sub = load(&ctx, tx, &id).await?;
+    let (mut sub, mut customer) = load_for_change(&ctx, tx, &id).await?;
     if sub.status.is_terminal() {
         return Err(ApiError::invalid_request(format!("No such subscription: '{id}'")).with_param("id"));
     }
-    let mut customer = super::customers::load(&ctx, tx, &sub.customer.clone(), "customer").await?;
-    crate::billing::customer_now(&ctx, tx, &customer).await?;
     let before = respond::wire(&sub)?;
     if let Some(details) = params.cancellation_details {
         details.comment.apply_to(&mut sub.cancellation_details.comment);

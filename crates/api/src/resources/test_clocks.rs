@@ -5,6 +5,8 @@
 
 use axum::extract::Path;
 use portico_core::billing::period::Cadence;
+use portico_core::objects::Discount;
+use portico_core::objects::subscription_schedule::SubscriptionSchedule;
 use portico_core::objects::price::Interval;
 use portico_core::objects::subscription::Subscription;
 use portico_core::objects::test_clock::{
@@ -61,10 +63,12 @@ async fn on_clock<T: Object>(
     clock: &str,
     after: Option<String>,
 ) -> Result<(Vec<T>, bool), ApiError> {
+    // Discounts keep their clock with Portico's bookkeeping; everything else shows it as `test_clock`.
+    let path = if T::KIND == Discount::KIND { "portico.test_clock" } else { "test_clock" };
     let query = ListQuery {
         limit: 100,
         starting_after: after,
-        filters: vec![FieldFilter::eq("test_clock", Scalar::Str(clock.to_owned()))],
+        filters: vec![FieldFilter::eq(path, Scalar::Str(clock.to_owned()))],
         ..ListQuery::default()
     };
     Ok(tx.list_typed::<T>(ctx.scope(), &query).await?)
@@ -86,6 +90,8 @@ async fn remove_all<T: Object>(ctx: &Ctx, tx: &mut dyn Tx, clock: &str) -> Resul
 pub async fn delete(ctx: Ctx, Path(id): Path<String>, _: Params<NoParams>) -> ApiResult {
     let mut tx = ctx.tx().await;
     let clock = load(&ctx, &mut **tx, &id).await?;
+    remove_all::<SubscriptionSchedule>(&ctx, &mut **tx, &id).await?;
+    remove_all::<Discount>(&ctx, &mut **tx, &id).await?;
     remove_all::<InvoiceItem>(&ctx, &mut **tx, &id).await?;
     remove_all::<Invoice>(&ctx, &mut **tx, &id).await?;
     remove_all::<Subscription>(&ctx, &mut **tx, &id).await?;

@@ -14,6 +14,7 @@ use super::invoicing;
 use super::lifecycle::{NewItem, ProductNames, cadence, date, new_invoice, new_item, period_lines};
 use super::proration::Proration;
 use crate::objects::customer::Customer;
+use crate::objects::discount::CouponTerms;
 use crate::objects::invoice::{Invoice, LineItem, Period};
 use crate::objects::price::Price;
 use crate::objects::subscription::{
@@ -70,13 +71,15 @@ fn refuse(param: impl Into<String>, message: impl Into<String>) -> ChangeError {
 }
 
 /// Applies `change` to `sub`. `pending` are the subscription's pending invoice items, swept into an immediate
-/// invoice when there is one. Nothing is changed when an error is returned.
+/// invoice when there is one; `discounts` the subscription's discounts in force, whose percentages prorations
+/// reflect (spec 4.9). Nothing is changed when an error is returned.
 pub fn apply(
     sub: &mut Subscription,
     customer: &Customer,
     change: Change,
     names: &ProductNames,
     pending: Vec<InvoiceItem>,
+    discounts: &[CouponTerms],
 ) -> Result<Changed, ChangeError> {
     let now = change.now;
     let at = change.proration_date.unwrap_or(now);
@@ -117,6 +120,13 @@ pub fn apply(
     check_items(sub, &items)?;
 
     let trialing = sub.status == Status::Trialing;
+    if change.anchor_now && trialing && !matches!(change.trial, Some(TrialChange::EndNow)) {
+        return Err(refuse(
+            "billing_cycle_anchor",
+            "A trialing subscription's billing cycle restarts when its trial ends: pass `trial_end=now` with \
+             `billing_cycle_anchor=now`.",
+        ));
+    }
     let interval_changed = cadence(&items[0].price) != cadence(&old_items[0].price);
     let total = |items: &[SubscriptionItem]| items.iter().map(SubscriptionItem::amount).sum::<i64>();
     let priced_from_free =
@@ -133,7 +143,7 @@ pub fn apply(
 
     let mut prorations = Vec::new();
     if prorate {
-        let context = Prorating { sub, customer, names, at, restart };
+        let context = Prorating { sub, customer, names, at, restart, discounts };
         for old in &old_items {
             let new = items.iter().find(|i| i.id == old.id);
             prorations.extend(context.lines(Some(old), new.filter(|_| !restart)));
@@ -154,6 +164,7 @@ pub fn apply(
         sub.status = Status::Trialing;
         sub.trial_start = Some(now);
         sub.trial_end = Some(end);
+        sub.engine.trial_will_end_sent = false;
         sub.billing_cycle_anchor = end;
         for item in &mut sub.items.data {
             item.current_period_start = now;
@@ -208,11 +219,12 @@ pub fn cancel(
     pending: Vec<InvoiceItem>,
     prorate: bool,
     invoice_now: bool,
+    discounts: &[CouponTerms],
     now: Timestamp,
 ) -> Cancellation {
     let mut credits = Vec::new();
     if prorate && sub.status != Status::Trialing {
-        let context = Prorating { sub, customer, names, at: now, restart: true };
+        let context = Prorating { sub, customer, names, at: now, restart: true, discounts };
         for item in &sub.items.data {
             credits.extend(context.lines(Some(item), None));
         }
@@ -235,6 +247,39 @@ pub fn cancel(
     let swept = pending.into_iter().map(bill).collect();
     sub.latest_invoice = Some(invoice.id.clone());
     Cancellation { credits, invoice: Some(invoice), swept, dropped: Vec::new() }
+}
+
+/// Resumes a paused subscription (`POST /v1/subscriptions/{id}/resume`) and returns the invoice of the
+/// period it resumes into: with `anchor_now` a full new period from now (the default), otherwise the rest of
+/// the period, on the old anchor, that contains now.
+pub fn resume(
+    sub: &mut Subscription,
+    customer: &Customer,
+    names: &ProductNames,
+    anchor_now: bool,
+    now: Timestamp,
+) -> Invoice {
+    sub.status = Status::Active;
+    let lines = if anchor_now {
+        sub.billing_cycle_anchor = now;
+        for item in &mut sub.items.data {
+            item.current_period_start = now;
+            item.current_period_end = cadence(&item.price).next_after(now, now);
+        }
+        period_lines(sub, names, false, None)
+    } else {
+        let anchor = sub.billing_cycle_anchor;
+        for item in &mut sub.items.data {
+            item.current_period_start = now;
+            item.current_period_end = cadence(&item.price).next_after(anchor, now);
+        }
+        // The period's end as the anchor makes the first period a stub, charged in proportion.
+        let end = sub.current_period_end().unwrap_or(now);
+        period_lines(sub, names, false, Some(end))
+    };
+    let invoice = new_invoice(sub, customer, "subscription_update", Period { start: now, end: now }, lines, now);
+    sub.latest_invoice = Some(invoice.id.clone());
+    invoice
 }
 
 /// Stripe's rules on the items a subscription may have.
@@ -275,6 +320,7 @@ struct Prorating<'a> {
     at: Timestamp,
     /// The period stops now: old items are credited, new ones billed from the new period on.
     restart: bool,
+    discounts: &'a [CouponTerms],
 }
 
 impl Prorating<'_> {
@@ -283,8 +329,8 @@ impl Prorating<'_> {
     fn lines(&self, old: Option<&SubscriptionItem>, new: Option<&SubscriptionItem>) -> Vec<InvoiceItem> {
         let reference = old.or(new).expect("a proration has an old or a new state");
         let (start, end) = (reference.current_period_start, reference.current_period_end);
-        let old_amount = old.map_or(0, SubscriptionItem::amount);
-        let new_amount = new.map_or(0, SubscriptionItem::amount);
+        let old_amount = old.map_or(0, |item| self.discounted(item));
+        let new_amount = new.map_or(0, |item| self.discounted(item));
         let same = matches!((old, new), (Some(o), Some(n)) if o.price.id == n.price.id && o.quantity == n.quantity);
         if same && !self.restart {
             return Vec::new();
@@ -298,6 +344,16 @@ impl Prorating<'_> {
             lines.push(self.item(new, proration.charge, "Remaining time on", end));
         }
         lines
+    }
+
+    /// A full period of the item after the percentage discounts that apply to its product, each on what the
+    /// previous left (as invoices apply them). Amount-off discounts are not spread over prorations.
+    fn discounted(&self, item: &SubscriptionItem) -> i64 {
+        self.discounts
+            .iter()
+            .filter(|terms| terms.products.as_ref().is_none_or(|products| products.contains(&item.price.product)))
+            .filter_map(|terms| terms.percent_off)
+            .fold(item.amount(), |amount, percent| amount - super::discounts::percent_of(amount, percent))
     }
 
     fn item(&self, item: &SubscriptionItem, amount: i64, what: &str, end: Timestamp) -> InvoiceItem {

@@ -75,7 +75,7 @@ fn an_upgrade_halfway_credits_half_the_old_price_and_charges_half_the_new() {
     let mut sub = subscription(&customer, 1000, 1, BillingModeType::Flexible);
     let halfway = NOV_1 + 15 * DAY;
     let change = swap_to(&sub, price(2000, "month"), ProrationBehavior::CreateProrations, halfway);
-    let changed = apply(&mut sub, &customer, change, &ProductNames::new(), vec![]).unwrap();
+    let changed = apply(&mut sub, &customer, change, &ProductNames::new(), vec![], &[]).unwrap();
     let amounts: Vec<i64> = changed.prorations.iter().map(|i| i.amount).collect();
     assert_eq!(amounts, vec![-500, 1000]);
     assert!(changed.invoice.is_none(), "create_prorations leaves the items pending");
@@ -95,21 +95,17 @@ fn always_invoice_bills_the_prorations_and_pending_items_at_once() {
         &mut earlier,
         &customer,
         Change {
-            items: vec![ItemChange::Update {
-                id: earlier_item,
-                price: None,
-                quantity: Some(2),
-                tax_rates: None,
-            }],
+            items: vec![ItemChange::Update { id: earlier_item, price: None, quantity: Some(2), tax_rates: None }],
             ..swap_to(&sub, price(1, "month"), ProrationBehavior::CreateProrations, NOV_1 + 6 * DAY)
         },
         &ProductNames::new(),
         vec![],
+        &[],
     )
     .unwrap()
     .prorations;
     let change = swap_to(&sub, price(3000, "month"), ProrationBehavior::AlwaysInvoice, NOV_1 + 10 * DAY);
-    let changed = apply(&mut sub, &customer, change, &ProductNames::new(), pending).unwrap();
+    let changed = apply(&mut sub, &customer, change, &ProductNames::new(), pending, &[]).unwrap();
     let invoice = changed.invoice.expect("always_invoice invoices now");
     assert_eq!(invoice.billing_reason.as_deref(), Some("subscription_update"));
     // 20 of 30 days remain: −$6.67 for $10, +$20.00 for $30; the earlier pending pair nets +$8.00.
@@ -125,7 +121,7 @@ fn proration_none_changes_the_price_from_the_next_period_only() {
     let customer = customer();
     let mut sub = subscription(&customer, 1000, 1, BillingModeType::Flexible);
     let change = swap_to(&sub, price(2000, "month"), ProrationBehavior::None, NOV_1 + 3 * DAY);
-    let changed = apply(&mut sub, &customer, change, &ProductNames::new(), vec![]).unwrap();
+    let changed = apply(&mut sub, &customer, change, &ProductNames::new(), vec![], &[]).unwrap();
     assert!(changed.prorations.is_empty() && changed.invoice.is_none());
     assert_eq!(sub.items.data[0].price.unit_amount, Some(2000));
 }
@@ -138,7 +134,7 @@ fn a_quantity_change_prorates_at_the_proration_date() {
     change.items =
         vec![ItemChange::Update { id: sub.items.data[0].id.clone(), price: None, quantity: Some(3), tax_rates: None }];
     change.proration_date = Some(NOV_1 + 10 * DAY);
-    let changed = apply(&mut sub, &customer, change, &ProductNames::new(), vec![]).unwrap();
+    let changed = apply(&mut sub, &customer, change, &ProductNames::new(), vec![], &[]).unwrap();
     // Two thirds of the period remain at the proration date: −$6.66, +$19.98.
     let amounts: Vec<i64> = changed.prorations.iter().map(|i| i.amount).collect();
     assert_eq!(amounts, vec![-666, 1998]);
@@ -152,7 +148,7 @@ fn adding_and_removing_items_charge_and_credit_only() {
     let extra = NewItem { price: price(600, "month"), quantity: 1, metadata: Default::default(), tax_rates: vec![] };
     let mut change = swap_to(&sub, price(1, "month"), ProrationBehavior::CreateProrations, NOV_1 + 20 * DAY);
     change.items = vec![ItemChange::Add(extra)];
-    let changed = apply(&mut sub, &customer, change, &ProductNames::new(), vec![]).unwrap();
+    let changed = apply(&mut sub, &customer, change, &ProductNames::new(), vec![], &[]).unwrap();
     assert_eq!(changed.prorations.iter().map(|i| i.amount).collect::<Vec<_>>(), vec![200]);
     assert_eq!(sub.items.data.len(), 2);
     assert_eq!(sub.items.data[1].current_period_start, NOV_1);
@@ -160,7 +156,7 @@ fn adding_and_removing_items_charge_and_credit_only() {
     let removed = sub.items.data[1].id.clone();
     let mut change = swap_to(&sub, price(1, "month"), ProrationBehavior::CreateProrations, NOV_1 + 25 * DAY);
     change.items = vec![ItemChange::Delete { id: removed }];
-    let changed = apply(&mut sub, &customer, change, &ProductNames::new(), vec![]).unwrap();
+    let changed = apply(&mut sub, &customer, change, &ProductNames::new(), vec![], &[]).unwrap();
     assert_eq!(changed.prorations.iter().map(|i| i.amount).collect::<Vec<_>>(), vec![-100]);
     assert_eq!(sub.items.data.len(), 1);
 }
@@ -172,7 +168,7 @@ fn resetting_the_anchor_credits_the_rest_and_bills_a_full_new_period() {
     let now = NOV_1 + 15 * DAY;
     let mut change = swap_to(&sub, price(2000, "month"), ProrationBehavior::CreateProrations, now);
     change.anchor_now = true;
-    let changed = apply(&mut sub, &customer, change, &ProductNames::new(), vec![]).unwrap();
+    let changed = apply(&mut sub, &customer, change, &ProductNames::new(), vec![], &[]).unwrap();
     let invoice = changed.invoice.expect("a new period is invoiced at once");
     let lines: Vec<i64> = invoice.lines.data.iter().map(|l| l.amount).collect();
     assert_eq!(lines, vec![-500, 2000]);
@@ -186,7 +182,7 @@ fn a_yearly_price_restarts_the_cycle() {
     let customer = customer();
     let mut sub = subscription(&customer, 1000, 1, BillingModeType::Flexible);
     let change = swap_to(&sub, price(10_000, "year"), ProrationBehavior::None, NOV_1 + 10 * DAY);
-    let changed = apply(&mut sub, &customer, change, &ProductNames::new(), vec![]).unwrap();
+    let changed = apply(&mut sub, &customer, change, &ProductNames::new(), vec![], &[]).unwrap();
     let invoice = changed.invoice.expect("an interval change invoices now");
     assert_eq!(invoice.total, 10_000);
     assert_eq!(sub.items.data[0].current_period_end, NOV_1 + 10 * DAY + 365 * DAY);
@@ -202,7 +198,7 @@ fn ending_a_trial_now_bills_the_first_period_without_proration() {
     let mut change = swap_to(&sub, price(1, "month"), ProrationBehavior::CreateProrations, now);
     change.items.clear();
     change.trial = Some(TrialChange::EndNow);
-    let changed = apply(&mut sub, &customer, change, &ProductNames::new(), vec![]).unwrap();
+    let changed = apply(&mut sub, &customer, change, &ProductNames::new(), vec![], &[]).unwrap();
     let invoice = changed.invoice.unwrap();
     assert_eq!(invoice.lines.data.iter().map(|l| l.amount).collect::<Vec<_>>(), vec![1000]);
     assert_eq!(sub.status, Status::Active);
@@ -216,7 +212,7 @@ fn refused_changes_leave_the_subscription_alone() {
     let before = serde_json::to_value(&sub).unwrap();
     let mut change = swap_to(&sub, price(1, "month"), ProrationBehavior::CreateProrations, NOV_1);
     change.items = vec![ItemChange::Delete { id: sub.items.data[0].id.clone() }];
-    let error = apply(&mut sub, &customer, change, &ProductNames::new(), vec![]).unwrap_err();
+    let error = apply(&mut sub, &customer, change, &ProductNames::new(), vec![], &[]).unwrap_err();
     assert_eq!(error.param, "items");
     let mut change = swap_to(&sub, price(1, "month"), ProrationBehavior::CreateProrations, NOV_1);
     change.items = vec![ItemChange::Add(NewItem {
@@ -225,7 +221,7 @@ fn refused_changes_leave_the_subscription_alone() {
         metadata: Default::default(),
         tax_rates: vec![],
     })];
-    assert!(apply(&mut sub, &customer, change, &ProductNames::new(), vec![]).is_err());
+    assert!(apply(&mut sub, &customer, change, &ProductNames::new(), vec![], &[]).is_err());
     assert_eq!(serde_json::to_value(&sub).unwrap(), before);
 }
 
@@ -235,7 +231,8 @@ fn a_held_update_applies_when_its_invoice_is_paid_and_expires_otherwise() {
     let mut sub = subscription(&customer, 1000, 1, BillingModeType::Flexible);
     let mut changed_sub = sub.clone();
     let change = swap_to(&sub, price(2000, "month"), ProrationBehavior::AlwaysInvoice, NOV_1 + 15 * DAY);
-    let invoice = apply(&mut changed_sub, &customer, change, &ProductNames::new(), vec![]).unwrap().invoice.unwrap();
+    let invoice =
+        apply(&mut changed_sub, &customer, change, &ProductNames::new(), vec![], &[]).unwrap().invoice.unwrap();
     let mut expiring = sub.clone();
     hold_pending(&mut sub, changed_sub.clone(), &invoice, NOV_1 + 15 * DAY);
     assert_eq!(sub.items.data[0].price.unit_amount, Some(1000));
@@ -255,12 +252,40 @@ fn a_held_update_applies_when_its_invoice_is_paid_and_expires_otherwise() {
 fn cancelling_with_prorate_and_invoice_now_credits_the_unused_time_on_a_final_invoice() {
     let customer = customer();
     let mut sub = subscription(&customer, 3000, 1, BillingModeType::Flexible);
-    let cancellation = cancel(&mut sub, &customer, &ProductNames::new(), vec![], true, true, NOV_1 + 20 * DAY);
+    let cancellation = cancel(&mut sub, &customer, &ProductNames::new(), vec![], true, true, &[], NOV_1 + 20 * DAY);
     assert_eq!(cancellation.credits.iter().map(|i| i.amount).collect::<Vec<_>>(), vec![-1000]);
     let invoice = cancellation.invoice.expect("invoice_now");
     assert_eq!(invoice.total, -1000);
 
     let mut sub = subscription(&customer, 3000, 1, BillingModeType::Flexible);
-    let quiet = cancel(&mut sub, &customer, &ProductNames::new(), vec![], false, false, NOV_1 + 20 * DAY);
+    let quiet = cancel(&mut sub, &customer, &ProductNames::new(), vec![], false, false, &[], NOV_1 + 20 * DAY);
     assert!(quiet.credits.is_empty() && quiet.invoice.is_none());
+}
+
+#[test]
+fn resuming_bills_a_new_period_or_the_rest_of_the_current_one() {
+    let customer = customer();
+    let mut sub = subscription(&customer, 3000, 1, BillingModeType::Flexible);
+    sub.status = Status::Paused;
+    let later = NOV_1 + 40 * DAY;
+    let invoice = resume(&mut sub.clone(), &customer, &ProductNames::new(), true, later);
+    assert_eq!(invoice.total, 3000);
+
+    // Dec 11 on the Nov 1 anchor: 21 of December's 31 days remain.
+    let invoice = resume(&mut sub, &customer, &ProductNames::new(), false, later);
+    assert_eq!(invoice.total, 2032);
+    assert_eq!(sub.status, Status::Active);
+    assert_eq!(sub.items.data[0].current_period_end, NOV_1 + 61 * DAY);
+}
+
+#[test]
+fn prorations_reflect_the_percentage_discounts_in_force() {
+    let customer = customer();
+    let mut sub = subscription(&customer, 1000, 1, BillingModeType::Flexible);
+    let mut change = swap_to(&sub, price(2000, "month"), ProrationBehavior::CreateProrations, NOV_1 + 15 * DAY);
+    let quarter = CouponTerms { percent_off: Some(25.0), ..Default::default() };
+    let elsewhere =
+        CouponTerms { percent_off: Some(50.0), products: Some(vec!["prod_B".into()]), ..Default::default() };
+    let changed = apply(&mut sub, &customer, change, &ProductNames::new(), vec![], &[quarter, elsewhere]).unwrap();
+    assert_eq!(changed.prorations.iter().map(|i| i.amount).collect::<Vec<_>>(), vec![-375, 750]);
 }

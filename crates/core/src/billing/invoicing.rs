@@ -202,6 +202,15 @@ fn merge_taxes<'a>(taxes: impl Iterator<Item = &'a LineTax>) -> Vec<LineTax> {
     merged
 }
 
+/// Switches a draft's automatic advancement: an advancing draft finalizes itself an hour after it was created, or
+/// at once when that hour has passed (Stripe's `automatically_finalizes_at`).
+pub fn set_auto_advance(invoice: &mut Invoice, auto_advance: bool, now: Timestamp) {
+    invoice.auto_advance = auto_advance;
+    if invoice.status == Status::Draft {
+        invoice.automatically_finalizes_at = auto_advance.then(|| (invoice.created + DRAFT_WINDOW).max(now));
+    }
+}
+
 /// Errors of the status machine, in Stripe's words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransitionError(pub String);
@@ -366,8 +375,16 @@ pub fn subscription_line(
     }
 }
 
-/// A line for a pending invoice item swept into an invoice.
+/// A line for a pending invoice item swept into an invoice, taxed by the item's own tax rates.
 pub fn invoice_item_line(item: &crate::objects::InvoiceItem, livemode: bool) -> LineItem {
+    item_line(item, &[], livemode)
+}
+
+/// A line for an invoice item, taxed by its own tax rates or, when it has none, by the invoice's
+/// `default_tax_rates`; it carries the item's own discounts.
+pub fn item_line(item: &crate::objects::InvoiceItem, default_rates: &[TaxRate], livemode: bool) -> LineItem {
+    let own = item.rates();
+    let rates: Vec<&TaxRate> = if own.is_empty() { default_rates.iter().collect() } else { own.iter().collect() };
     let subscription = item.subscription().map(str::to_owned);
     let details: Value = json!({
         "invoice_item": item.id,
@@ -383,7 +400,7 @@ pub fn invoice_item_line(item: &crate::objects::InvoiceItem, livemode: bool) -> 
         description: item.description.clone(),
         discount_amounts: Vec::new(),
         discountable: item.discountable,
-        discounts: Vec::new(),
+        discounts: item.discounts.clone(),
         invoice: None,
         livemode,
         metadata: item.metadata.clone(),
@@ -395,6 +412,6 @@ pub fn invoice_item_line(item: &crate::objects::InvoiceItem, livemode: bool) -> 
         quantity_decimal: Some(item.quantity_decimal.clone()),
         subscription,
         subtotal: item.amount,
-        taxes: Vec::new(),
+        taxes: crate::objects::tax_rate::line_taxes(item.amount, &rates),
     }
 }

@@ -20,6 +20,9 @@ use crate::objects::subscription::{
 use crate::objects::{InvoiceItem, TaxRate};
 use crate::{ids, metadata::Metadata};
 
+/// `customer.subscription.trial_will_end` comes this long before a trial ends.
+pub const TRIAL_WILL_END_NOTICE: Timestamp = 3 * 86_400;
+
 /// An `incomplete` subscription whose first invoice is unpaid this long after creation expires.
 pub const INCOMPLETE_EXPIRY: Timestamp = 23 * 3600;
 
@@ -277,6 +280,8 @@ pub enum Progress {
     Expired,
     /// An update held until its invoice was paid expired; that invoice, the latest, is to be voided.
     PendingExpired,
+    /// The trial ends in three days: `customer.subscription.trial_will_end`.
+    TrialWillEnd,
     Nothing,
 }
 
@@ -298,11 +303,22 @@ pub fn process_due(
         }
         return Progress::Nothing;
     }
+    if super::change::expire_pending(sub, now) {
+        return Progress::PendingExpired;
+    }
     if sub.status.is_terminal() || sub.status == Status::Paused {
         return Progress::Nothing;
     }
-    if super::change::expire_pending(sub, now) {
-        return Progress::PendingExpired;
+    if sub.pause_collection.as_ref().and_then(|p| p.resumes_at).is_some_and(|at| at <= now) {
+        sub.pause_collection = None;
+    }
+    if let Some(notice) = trial_notice(sub)
+        && notice <= now
+    {
+        sub.engine.trial_will_end_sent = true;
+        if sub.trial_end.is_some_and(|end| now < end) {
+            return Progress::TrialWillEnd;
+        }
     }
     let Some(period_end) = sub.current_period_end() else { return Progress::Nothing };
     if let Some(cancel_at) = sub.cancel_at
@@ -347,8 +363,9 @@ pub fn process_due(
     lines.extend(period_lines(sub, names, false, None));
     let ended = Period { start: previous_start, end: period_end };
     let mut invoice = new_invoice(sub, customer, "subscription_cycle", ended, lines, period_end);
-    // An unpaid subscription keeps invoicing but stops collecting: its invoices stay drafts.
-    if sub.status == Status::Unpaid {
+    // An unpaid subscription keeps invoicing but stops collecting: its invoices stay drafts. So do those of a
+    // subscription whose collection is paused (the caller voids or writes off the others at once).
+    if sub.status == Status::Unpaid || sub.pause_collection.is_some() {
         invoice.auto_advance = false;
     } else {
         invoice.automatically_finalizes_at = Some(period_end + DRAFT_WINDOW);
@@ -426,14 +443,25 @@ pub fn invoice_overdue(sub: &mut Subscription) {
     }
 }
 
+/// When `customer.subscription.trial_will_end` is due, if it still is.
+fn trial_notice(sub: &Subscription) -> Option<Timestamp> {
+    if sub.status != Status::Trialing || sub.engine.trial_will_end_sent {
+        return None;
+    }
+    sub.trial_end.map(|end| (end - TRIAL_WILL_END_NOTICE).max(sub.trial_start.unwrap_or(sub.created)))
+}
+
 /// When the engine must next look at the subscription.
 pub fn next_action(sub: &Subscription) -> Option<Timestamp> {
     match sub.status {
         Status::Incomplete => Some(sub.created + INCOMPLETE_EXPIRY),
-        Status::Canceled | Status::IncompleteExpired | Status::Paused => None,
+        Status::Canceled | Status::IncompleteExpired => None,
+        Status::Paused => sub.engine.pending.as_ref().map(|p| p.expires_at),
         _ => {
             let end = sub.current_period_end()?;
             let end = sub.engine.pending.as_ref().map_or(end, |p| p.expires_at.min(end));
+            let end = sub.pause_collection.as_ref().and_then(|p| p.resumes_at).map_or(end, |at| at.min(end));
+            let end = trial_notice(sub).map_or(end, |at| at.min(end));
             Some(sub.cancel_at.map_or(end, |at| at.min(end)))
         }
     }

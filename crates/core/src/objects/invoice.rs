@@ -3,8 +3,12 @@
 //! Lines live inside the invoice's document (the embedded `lines` list). Amount arithmetic and the status
 //! machine are in [`crate::billing::invoicing`].
 
+mod params;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+
+pub use params::*;
 
 use super::TaxRate;
 use super::subscription::CollectionMethod;

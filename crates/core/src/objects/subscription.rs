@@ -76,6 +76,9 @@ pub struct Subscription {
 pub struct SubscriptionEngine {
     /// Pending invoice items (prorations) wait for the next invoice; renewals look for them only when set.
     pub has_pending_items: bool,
+    /// `customer.subscription.trial_will_end` was sent for the current trial.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub trial_will_end_sent: bool,
     /// An update held until its invoice is paid (`payment_behavior=pending_if_incomplete`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending: Option<Box<PendingChange>>,

@@ -61,7 +61,7 @@ pub enum PaymentBehavior {
     PendingIfIncomplete,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ProrationBehavior {
     #[default]
@@ -205,4 +205,24 @@ pub struct SubscriptionCancel {
     pub cancellation_details: Option<CancellationDetailsParams>,
     pub invoice_now: Option<bool>,
     pub prorate: Option<bool>,
+}
+
+/// `POST /v1/subscriptions/{id}/pause`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubscriptionPause {
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub bill_for: Option<serde_json::Value>,
+    pub invoicing_behavior: Option<String>,
+}
+
+/// `POST /v1/subscriptions/{id}/resume`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubscriptionResume {
+    pub billing_cycle_anchor: Option<AnchorChange>,
+    pub proration_behavior: Option<ProrationBehavior>,
+    pub proration_date: Option<Timestamp>,
+    pub payment_behavior: Option<String>,
 }
