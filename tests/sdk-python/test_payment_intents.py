@@ -130,7 +130,9 @@ def test_a_succeeded_payment_appends_its_events(customer):
         amount=900, currency="usd", customer=customer.id, payment_method="pm_card_visa", confirm=True,
         allowed_payment_method_types=CARD_ONLY,
     )
-    succeeded = stripe.Event.list(type="payment_intent.succeeded", limit=20)
+    # Around the payment only: events of test clocks living in the future come first in the list.
+    around = {"gte": intent.created - 5, "lte": intent.created + 60}
+    succeeded = stripe.Event.list(type="payment_intent.succeeded", created=around, limit=100)
     assert intent.id in [e.data.object.id for e in succeeded.data]
-    charged = stripe.Event.list(type="charge.succeeded", limit=20)
+    charged = stripe.Event.list(type="charge.succeeded", created=around, limit=100)
     assert intent.latest_charge in [e.data.object.id for e in charged.data]

@@ -349,6 +349,7 @@ pub async fn update(
             sub.cancel_at = Some(at);
             sub.canceled_at = Some(now);
             sub.cancel_at_period_end = sub.current_period_end() == Some(at);
+            lifecycle::trial_before_cancel_at(&mut sub);
         }
         Patch::Clear => {
             sub.cancel_at = None;

@@ -289,3 +289,17 @@ fn prorations_reflect_the_percentage_discounts_in_force() {
     let changed = apply(&mut sub, &customer, change, &ProductNames::new(), vec![], &[quarter, elsewhere]).unwrap();
     assert_eq!(changed.prorations.iter().map(|i| i.amount).collect::<Vec<_>>(), vec![-375, 750]);
 }
+
+#[test]
+fn classic_mode_pulls_a_trial_back_to_an_earlier_cancel_at_and_flexible_keeps_it() {
+    let customer = customer();
+    for (mode, expected) in [(BillingModeType::Classic, NOV_1 + 5 * DAY), (BillingModeType::Flexible, NOV_1 + 14 * DAY)]
+    {
+        let mut sub = subscription(&customer, 1000, 1, mode);
+        sub.status = Status::Trialing;
+        sub.trial_end = Some(NOV_1 + 14 * DAY);
+        sub.cancel_at = Some(NOV_1 + 5 * DAY);
+        lifecycle::trial_before_cancel_at(&mut sub);
+        assert_eq!(sub.trial_end, Some(expected));
+    }
+}

@@ -14,8 +14,8 @@ use crate::objects::customer::Customer;
 use crate::objects::invoice::{Invoice, LineItem, Period};
 use crate::objects::price::Price;
 use crate::objects::subscription::{
-    BillingMode, CancellationDetails, CollectionMethod, Items, Status, Subscription, SubscriptionItem, TrialSettings,
-    plan_of,
+    BillingMode, BillingModeType, CancellationDetails, CollectionMethod, Items, Status, Subscription, SubscriptionItem,
+    TrialSettings, plan_of,
 };
 use crate::objects::{InvoiceItem, TaxRate};
 use crate::{ids, metadata::Metadata};
@@ -158,7 +158,12 @@ pub(super) fn cadence(price: &Price) -> Cadence {
 
 /// The lines billing every item for its current period. With a `billing_cycle_anchor` ahead of the start,
 /// the first period is a stub and is charged in proportion (Stripe's default `create_prorations`).
-pub(super) fn period_lines(sub: &Subscription, names: &ProductNames, trial: bool, anchor: Option<Timestamp>) -> Vec<LineItem> {
+pub(super) fn period_lines(
+    sub: &Subscription,
+    names: &ProductNames,
+    trial: bool,
+    anchor: Option<Timestamp>,
+) -> Vec<LineItem> {
     sub.items
         .data
         .iter()
@@ -388,6 +393,18 @@ fn end(sub: &mut Subscription, at: Timestamp) {
     sub.canceled_at.get_or_insert(at);
     if sub.cancellation_details.reason.is_none() {
         sub.cancellation_details.reason = Some("cancellation_requested".into());
+    }
+}
+
+/// A `cancel_at` set before a trial's end: classic billing mode pulls the trial's end back to it, flexible
+/// mode keeps the trial as it is (spec 4.8).
+pub fn trial_before_cancel_at(sub: &mut Subscription) {
+    let (Some(cancel_at), Some(trial_end)) = (sub.cancel_at, sub.trial_end) else { return };
+    if sub.billing_mode.kind == BillingModeType::Classic && sub.status == Status::Trialing && cancel_at < trial_end {
+        sub.trial_end = Some(cancel_at);
+        for item in &mut sub.items.data {
+            item.current_period_end = item.current_period_end.min(cancel_at);
+        }
     }
 }
 
