@@ -88,7 +88,8 @@ pub async fn cancel(
         Vec::new()
     };
     let discounts = discount_terms(ctx, tx, sub).await?;
-    let cancellation = change::cancel(sub, customer, &names, pending, prorate, invoice_now, &discounts, ctx.now());
+    let how = change::CancelNow { prorate, invoice_now, now: ctx.now() };
+    let cancellation = change::cancel(sub, customer, &names, pending, how, &discounts);
     for item in &cancellation.credits {
         tx.create(ctx.scope(), item).await?;
         respond::emit(ctx, tx, "invoiceitem.created", item, None).await?;

@@ -129,7 +129,8 @@ async fn preview_change(
         let names = crate::billing::product_names(ctx, tx, prices.iter()).await?;
         let prorate = details.proration_behavior != Some(ProrationBehavior::None);
         let discounts = crate::billing::change::discount_terms(ctx, tx, &sub).await?;
-        let cancellation = change::cancel(&mut sub, customer, &names, pending, prorate, true, &discounts, now);
+        let how = change::CancelNow { prorate, invoice_now: true, now };
+        let cancellation = change::cancel(&mut sub, customer, &names, pending, how, &discounts);
         let mut invoice = cancellation
             .invoice
             .ok_or_else(|| ApiError::invalid_request("Cancelling this subscription now would bill nothing."))?;

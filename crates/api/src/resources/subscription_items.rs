@@ -72,17 +72,24 @@ pub struct ItemDelete {
     clear_usage: Option<bool>,
 }
 
+/// How an item change is billed: the parameters every item endpoint shares.
+#[derive(Default)]
+struct Billing {
+    proration: Option<ProrationBehavior>,
+    date: Option<Timestamp>,
+    payment_behavior: Option<PaymentBehavior>,
+    off_session: bool,
+}
+
 /// Runs one item change on `sub` and saves it with its event.
 async fn change(
     ctx: &Ctx,
     tx: &mut dyn Tx,
     sub: &mut Subscription,
     entry: ItemParams,
-    proration: Option<ProrationBehavior>,
-    date: Option<Timestamp>,
-    payment_behavior: Option<PaymentBehavior>,
-    off_session: bool,
+    billing: Billing,
 ) -> Result<(), ApiError> {
+    let Billing { proration, date, payment_behavior, off_session } = billing;
     if sub.status.is_terminal() {
         return Err(ApiError::invalid_request("A canceled subscription's items cannot be changed."));
     }
@@ -132,8 +139,13 @@ pub async fn create(ctx: Ctx, Params { params, expand }: Params<ItemCreate>) -> 
         ..Default::default()
     };
     let known: Vec<String> = sub.items.data.iter().map(|i| i.id.clone()).collect();
-    change(&ctx, tx, &mut sub, entry, params.proration_behavior, params.proration_date, params.payment_behavior, false)
-        .await?;
+    let billing = Billing {
+        proration: params.proration_behavior,
+        date: params.proration_date,
+        payment_behavior: params.payment_behavior,
+        off_session: false,
+    };
+    change(&ctx, tx, &mut sub, entry, billing).await?;
     let item = sub.items.data.iter().find(|i| !known.contains(&i.id)).cloned();
     let item = item.ok_or_else(|| ApiError::internal("the new item is missing from its subscription"))?;
     respond::object(&ctx, tx, &item, &expand).await
@@ -167,17 +179,13 @@ pub async fn update(ctx: Ctx, Path(id): Path<String>, Params { params, expand }:
     let index = sub.items.data.iter().position(|i| i.id == id).expect("owner() found the item");
     portico_core::metadata::apply(&mut sub.items.data[index].metadata, params.metadata)?;
     let off_session = params.off_session.unwrap_or(false);
-    change(
-        &ctx,
-        tx,
-        &mut sub,
-        entry,
-        params.proration_behavior,
-        params.proration_date,
-        params.payment_behavior,
+    let billing = Billing {
+        proration: params.proration_behavior,
+        date: params.proration_date,
+        payment_behavior: params.payment_behavior,
         off_session,
-    )
-    .await?;
+    };
+    change(&ctx, tx, &mut sub, entry, billing).await?;
     // A held update (`pending_if_incomplete`) leaves the item as it was.
     let item = find(&sub, &id)?;
     respond::object(&ctx, tx, &item, &expand).await
@@ -190,7 +198,8 @@ pub async fn delete(ctx: Ctx, Path(id): Path<String>, Params { params, .. }: Par
     let mut sub = owner(&ctx, tx, &id).await?;
     let _ = params.clear_usage; // Portico has no metered usage to clear.
     let entry = ItemParams { id: Some(id.clone()), deleted: Some(true), ..Default::default() };
-    change(&ctx, tx, &mut sub, entry, params.proration_behavior, params.proration_date, None, false).await?;
+    let billing = Billing { proration: params.proration_behavior, date: params.proration_date, ..Default::default() };
+    change(&ctx, tx, &mut sub, entry, billing).await?;
     let item = ItemOwner { id: id.clone(), subscription: sub.id.clone(), created: 0 };
     tx.remove(ctx.scope(), &item).await?;
     Ok(respond::json_response(

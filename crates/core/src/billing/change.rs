@@ -211,17 +211,24 @@ pub struct Cancellation {
     pub dropped: Vec<InvoiceItem>,
 }
 
+/// How a subscription is cancelled now: `DELETE /v1/subscriptions/{id}`'s `prorate` and `invoice_now`.
+#[derive(Debug, Clone, Copy)]
+pub struct CancelNow {
+    pub prorate: bool,
+    pub invoice_now: bool,
+    pub now: Timestamp,
+}
+
 /// Call before [`super::lifecycle::cancel_now`], while the items still hold their current period.
 pub fn cancel(
     sub: &mut Subscription,
     customer: &Customer,
     names: &ProductNames,
     pending: Vec<InvoiceItem>,
-    prorate: bool,
-    invoice_now: bool,
+    how: CancelNow,
     discounts: &[CouponTerms],
-    now: Timestamp,
 ) -> Cancellation {
+    let CancelNow { prorate, invoice_now, now } = how;
     let mut credits = Vec::new();
     if prorate && sub.status != Status::Trialing {
         let context = Prorating { sub, customer, names, at: now, restart: true, discounts };

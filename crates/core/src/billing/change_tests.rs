@@ -252,13 +252,27 @@ fn a_held_update_applies_when_its_invoice_is_paid_and_expires_otherwise() {
 fn cancelling_with_prorate_and_invoice_now_credits_the_unused_time_on_a_final_invoice() {
     let customer = customer();
     let mut sub = subscription(&customer, 3000, 1, BillingModeType::Flexible);
-    let cancellation = cancel(&mut sub, &customer, &ProductNames::new(), vec![], true, true, &[], NOV_1 + 20 * DAY);
+    let cancellation = cancel(
+        &mut sub,
+        &customer,
+        &ProductNames::new(),
+        vec![],
+        CancelNow { prorate: true, invoice_now: true, now: NOV_1 + 20 * DAY },
+        &[],
+    );
     assert_eq!(cancellation.credits.iter().map(|i| i.amount).collect::<Vec<_>>(), vec![-1000]);
     let invoice = cancellation.invoice.expect("invoice_now");
     assert_eq!(invoice.total, -1000);
 
     let mut sub = subscription(&customer, 3000, 1, BillingModeType::Flexible);
-    let quiet = cancel(&mut sub, &customer, &ProductNames::new(), vec![], false, false, &[], NOV_1 + 20 * DAY);
+    let quiet = cancel(
+        &mut sub,
+        &customer,
+        &ProductNames::new(),
+        vec![],
+        CancelNow { prorate: false, invoice_now: false, now: NOV_1 + 20 * DAY },
+        &[],
+    );
     assert!(quiet.credits.is_empty() && quiet.invoice.is_none());
 }
 
