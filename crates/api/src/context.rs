@@ -12,8 +12,9 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use portico_core::objects::event::API_VERSION;
+use portico_core::objects::webhook_endpoint::WebhookEndpoint;
 use portico_core::{Scope, Timestamp, ids};
-use portico_store::{Claim, KeyOwner, StoreError, Tx};
+use portico_store::{Claim, FieldFilter, KeyOwner, ListQuery, Scalar, StoreError, Tx, TxExt};
 use sha2::{Digest, Sha256};
 use tokio::sync::{Mutex, MutexGuard};
 
@@ -44,6 +45,8 @@ struct Inner {
     idempotency_key: Option<String>,
     state: AppState,
     tx: Mutex<Box<dyn Tx>>,
+    /// The webhook endpoints this context's events go to, loaded by the first event (see [`Ctx::webhook_endpoints`]).
+    webhook_endpoints: std::sync::Mutex<Option<Arc<Vec<WebhookEndpoint>>>>,
 }
 
 impl Ctx {
@@ -82,6 +85,7 @@ impl Ctx {
                 idempotency_key: None,
                 state,
                 tx: Mutex::new(tx),
+                webhook_endpoints: Default::default(),
             }),
         }
     }
@@ -111,6 +115,28 @@ impl Ctx {
         }
     }
 
+    /// The enabled webhook endpoints this context's events go to: the account's own, or for a connected account
+    /// (`Stripe-Account`) the platform's `connect` endpoints. Loaded once per context, in its transaction.
+    pub async fn webhook_endpoints(&self, tx: &mut dyn Tx) -> Result<Arc<Vec<WebhookEndpoint>>, ApiError> {
+        if let Some(loaded) = self.inner.webhook_endpoints.lock().expect("not poisoned").clone() {
+            return Ok(loaded);
+        }
+        let connect = self.connected_account().is_some();
+        let scope = if connect { self.key_scope() } else { self.scope().clone() };
+        let query = ListQuery {
+            limit: 100,
+            filters: vec![
+                FieldFilter::eq("status", Scalar::Str("enabled".into())),
+                FieldFilter::eq("portico.connect", Scalar::Bool(connect)),
+            ],
+            ..ListQuery::default()
+        };
+        let (endpoints, _) = tx.list_typed::<WebhookEndpoint>(&scope, &query).await?;
+        let loaded = Arc::new(endpoints);
+        *self.inner.webhook_endpoints.lock().expect("not poisoned") = Some(loaded.clone());
+        Ok(loaded)
+    }
+
     /// The request's transaction; committed by the middleware when the handler answers 2xx.
     pub async fn tx(&self) -> MutexGuard<'_, Box<dyn Tx>> {
         self.inner.tx.lock().await
@@ -129,7 +155,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
     }
 }
 
-fn unix_now() -> Timestamp {
+/// The wall clock, in Stripe's Unix seconds.
+pub fn unix_now() -> Timestamp {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
 }
 
@@ -246,6 +273,7 @@ async fn run(
             idempotency_key: idempotency.as_ref().map(|(key, _)| key.clone()),
             state: state.clone(),
             tx: Mutex::new(tx),
+        webhook_endpoints: Default::default(),
         }),
     };
     let mut request = Request::from_parts(parts, Body::from(body));

@@ -15,6 +15,7 @@ const MAX_DEPTH: usize = 4;
 const EXPANDABLE: &[(&str, &str, &str)] = &[
     // An entry whose target is its own kind is an includable field (shown only when asked for): the entry just
     // makes `expand[]` accept it, the resource decides whether to show it.
+    ("billing_portal.session", "configuration", "billing_portal.configuration"),
     ("charge", "customer", "customer"),
     ("charge", "payment_intent", "payment_intent"),
     ("coupon", "applies_to", "coupon"),

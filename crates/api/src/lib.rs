@@ -13,6 +13,7 @@ pub mod respond;
 pub mod router;
 pub mod search;
 pub mod state;
+pub mod webhooks;
 
 pub use router::router;
 pub use state::AppState;

@@ -3,7 +3,9 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use portico_core::objects::event::{Event, previous_attributes};
+use portico_core::objects::webhook_delivery::WebhookDelivery;
 use portico_core::objects::{HIDDEN, Object};
+use portico_core::webhooks;
 use portico_store::{Tx, TxExt};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -93,6 +95,22 @@ pub async fn emit<T: Object>(
         ctx.request(),
         ctx.now(),
     );
+    // Fan-out to webhook endpoints in the same transaction as the event: the deliveries are the outbox the
+    // webhook worker reads, due at once in wall-clock time (test-clock events are delivered as they happen).
+    let endpoints = ctx.webhook_endpoints(tx).await?;
+    let mut event = event;
+    let targets: Vec<_> = endpoints.iter().filter(|e| webhooks::listens_to(&e.enabled_events, kind)).collect();
+    event.pending_webhooks = targets.len() as i64;
     tx.create(ctx.scope(), &event).await?;
+    if !targets.is_empty() {
+        let now = crate::context::unix_now();
+        // A connected account's events go to its platform's `connect` endpoints.
+        let platform = ctx.connected_account().map(|_| ctx.key_scope().account);
+        for endpoint in targets {
+            let delivery = WebhookDelivery::new(&event.id, kind, &endpoint.id, platform.as_deref(), now);
+            tx.create(ctx.scope(), &delivery).await?;
+        }
+        ctx.state().webhooks.notify_one();
+    }
     Ok(())
 }

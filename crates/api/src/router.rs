@@ -8,12 +8,13 @@ use axum::routing::{get, post};
 
 use crate::context::api_layer;
 use crate::error::ApiError;
+use crate::resources::billing_portal::{configurations as portal_configurations, sessions as portal_sessions};
 use crate::resources::{
     accounts, charges, coupons, customers, events, invoice_preview, invoices, payment_intents, payment_methods, prices,
     products, promotion_codes, setup_intents, subscription_items, subscription_pause, subscription_schedules,
     subscriptions, tax_ids, tax_rates, test_clocks,
 };
-use crate::resources::{discounts, invoice_drafts, invoice_items, invoice_lines};
+use crate::resources::{discounts, invoice_drafts, invoice_items, invoice_lines, webhook_endpoints};
 use crate::state::AppState;
 
 pub fn router(state: AppState) -> Router {
@@ -21,6 +22,15 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/account", get(accounts::retrieve_current))
         .route("/v1/accounts", post(accounts::create).get(accounts::list))
         .route("/v1/accounts/{id}", get(accounts::retrieve).post(accounts::update).delete(accounts::delete))
+        .route(
+            "/v1/billing_portal/configurations",
+            post(portal_configurations::create).get(portal_configurations::list),
+        )
+        .route(
+            "/v1/billing_portal/configurations/{id}",
+            get(portal_configurations::retrieve).post(portal_configurations::update),
+        )
+        .route("/v1/billing_portal/sessions", post(portal_sessions::create))
         .route("/v1/charges", get(charges::list))
         .route("/v1/charges/{id}", get(charges::retrieve))
         .route("/v1/coupons", post(coupons::create).get(coupons::list))
@@ -92,6 +102,11 @@ pub fn router(state: AppState) -> Router {
             get(subscriptions::retrieve).post(subscriptions::update).delete(subscriptions::cancel),
         )
         .route("/v1/test_helpers/test_clocks", post(test_clocks::create).get(test_clocks::list))
+        .route("/v1/webhook_endpoints", post(webhook_endpoints::create).get(webhook_endpoints::list))
+        .route(
+            "/v1/webhook_endpoints/{id}",
+            get(webhook_endpoints::retrieve).post(webhook_endpoints::update).delete(webhook_endpoints::delete),
+        )
         .route("/v1/test_helpers/test_clocks/{id}", get(test_clocks::retrieve).delete(test_clocks::delete))
         .route("/v1/test_helpers/test_clocks/{id}/advance", post(test_clocks::advance))
         .route("/v1/tax_rates", post(tax_rates::create).get(tax_rates::list))

@@ -19,6 +19,12 @@ pub struct AppState {
     pub billing: Arc<BillingSettings>,
     /// Wakes the scheduler early (a test clock was asked to advance).
     pub scheduler: Arc<tokio::sync::Notify>,
+    /// How webhook deliveries are retried and timed out.
+    pub webhook_settings: Arc<WebhookSettings>,
+    /// Wakes the webhook worker early (an event has deliveries waiting).
+    pub webhooks: Arc<tokio::sync::Notify>,
+    /// How long customer-portal sessions live (unopened, and idle once opened).
+    pub portal_sessions: portico_core::objects::billing_portal::session::Lifetime,
     pub(crate) keys: Arc<KeyCache>,
 }
 
@@ -34,6 +40,9 @@ impl AppState {
             card_fingerprint_key,
             billing: Arc::default(),
             scheduler: Arc::default(),
+            webhook_settings: Arc::default(),
+            webhooks: Arc::default(),
+            portal_sessions: Default::default(),
             keys: Arc::default(),
         }
     }
@@ -49,6 +58,20 @@ impl AppState {
 pub struct BillingSettings {
     pub retries: portico_core::billing::invoicing::RetrySchedule,
     pub after_retries: portico_core::billing::invoicing::DunningOutcome,
+}
+
+/// Webhook delivery settings: Stripe's retry policy by default; tests compress it.
+#[derive(Debug, Clone)]
+pub struct WebhookSettings {
+    pub retries: portico_core::webhooks::RetryPolicy,
+    /// How long a receiver has to answer one delivery.
+    pub timeout: Duration,
+}
+
+impl Default for WebhookSettings {
+    fn default() -> Self {
+        Self { retries: Default::default(), timeout: Duration::from_secs(10) }
+    }
 }
 
 /// Recently authenticated key hashes, so a request does not pay a database round trip to authenticate.

@@ -14,6 +14,8 @@ pub mod processor;
 pub mod scope;
 pub mod search;
 pub mod tax_id;
+pub mod urls;
+pub mod webhooks;
 
 pub use error::{ParamCode, ParamError};
 pub use patch::Patch;

@@ -2,7 +2,9 @@
 
 pub mod bootstrap;
 pub mod demo;
+pub mod listen;
 pub mod scheduler;
+pub mod webhooks;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -13,12 +15,24 @@ use portico_core::processor::TestProcessor;
 use portico_store::Store;
 use tokio::net::TcpListener;
 
-/// The whole HTTP application: the /v1 API (portal and dashboard join it in later issues).
+/// The whole HTTP application: the /v1 API and the customer portal (`/p/…`; the dashboard joins later).
 pub fn app(store: Arc<dyn Store>, public_url: String, boot: &bootstrap::Bootstrapped) -> Router {
-    let state =
+    app_with(store, public_url, boot, |_| {})
+}
+
+/// [`app`] with settings changed by `configure` (the command line's tunables; tests compress time with them).
+pub fn app_with(
+    store: Arc<dyn Store>,
+    public_url: String,
+    boot: &bootstrap::Bootstrapped,
+    configure: impl FnOnce(&mut AppState),
+) -> Router {
+    let mut state =
         AppState::new(store, Arc::new(TestProcessor), public_url).with_card_fingerprint_key(&boot.card_fingerprint_key);
+    configure(&mut state);
     tokio::spawn(scheduler::run(state.clone()));
-    portico_api::router(state)
+    tokio::spawn(webhooks::run(state.clone()));
+    portico_api::router(state.clone()).merge(portico_portal::router(state))
 }
 
 /// Serves `app` on an already-bound listener until the process is asked to stop, pruning expired

@@ -1,4 +1,4 @@
-//! `portico serve | migrate | demo`.
+//! `portico serve | migrate | demo | listen`.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -24,6 +24,58 @@ struct Database {
     database_url: String,
 }
 
+/// Webhook delivery: Stripe's retry policy by default (exponential backoff from one minute, at most 12 hours
+/// apart, for three days); tests compress it.
+#[derive(clap::Args, Clone)]
+struct WebhookFlags {
+    /// Seconds before the first retry of a failed delivery (doubling after each failure).
+    #[arg(long, env = "PORTICO_WEBHOOK_RETRY_FIRST_SECS", default_value_t = 60)]
+    webhook_retry_first_secs: i64,
+    /// Longest wait between two retries, in seconds.
+    #[arg(long, env = "PORTICO_WEBHOOK_RETRY_LONGEST_SECS", default_value_t = 12 * 3600)]
+    webhook_retry_longest_secs: i64,
+    /// Seconds after the first attempt when a delivery is given up.
+    #[arg(long, env = "PORTICO_WEBHOOK_GIVE_UP_SECS", default_value_t = 3 * 86_400)]
+    webhook_give_up_secs: i64,
+    /// Seconds a receiver has to answer.
+    #[arg(long, env = "PORTICO_WEBHOOK_TIMEOUT_SECS", default_value_t = 10)]
+    webhook_timeout_secs: u64,
+}
+
+impl WebhookFlags {
+    fn settings(&self) -> portico_api::state::WebhookSettings {
+        portico_api::state::WebhookSettings {
+            retries: portico_core::webhooks::RetryPolicy {
+                first: self.webhook_retry_first_secs.max(1),
+                longest: self.webhook_retry_longest_secs.max(1),
+                give_up_after: self.webhook_give_up_secs.max(0),
+            },
+            timeout: std::time::Duration::from_secs(self.webhook_timeout_secs.max(1)),
+        }
+    }
+}
+
+/// Customer-portal sessions: a link never opened expires 5 minutes after creation; an opened session an hour
+/// after the customer's latest activity (Stripe's lifetimes); tests shorten both.
+#[derive(clap::Args, Clone)]
+struct PortalFlags {
+    /// Seconds a portal session link stays valid when it is never opened.
+    #[arg(long, env = "PORTICO_PORTAL_SESSION_UNUSED_SECS", default_value_t = 5 * 60)]
+    portal_session_unused_secs: i64,
+    /// Seconds an opened portal session stays valid after the customer's latest activity.
+    #[arg(long, env = "PORTICO_PORTAL_SESSION_IDLE_SECS", default_value_t = 60 * 60)]
+    portal_session_idle_secs: i64,
+}
+
+impl PortalFlags {
+    fn lifetime(&self) -> portico_core::objects::billing_portal::session::Lifetime {
+        portico_core::objects::billing_portal::session::Lifetime {
+            unused_secs: self.portal_session_unused_secs.max(1),
+            idle_secs: self.portal_session_idle_secs.max(1),
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run the server (migrations run first).
@@ -38,6 +90,25 @@ enum Command {
         /// Pins the platform's secret key (sk_test_… or sk_live_…); otherwise one is generated on first start.
         #[arg(long, env = "PORTICO_SECRET_KEY", hide_env_values = true)]
         secret_key: Option<String>,
+        #[command(flatten)]
+        webhooks: WebhookFlags,
+        #[command(flatten)]
+        portal: PortalFlags,
+    },
+    /// Print events as they happen on a Portico and forward them, signed, to a local handler (like `stripe listen`).
+    Listen {
+        /// Where to POST each event.
+        #[arg(long)]
+        forward_to: String,
+        /// The Portico to listen to.
+        #[arg(long, env = "PORTICO_API_BASE", default_value = "http://127.0.0.1:8080")]
+        api_base: String,
+        /// Its secret key.
+        #[arg(long, env = "PORTICO_SECRET_KEY", hide_env_values = true)]
+        api_key: String,
+        /// Event types to forward (comma-separated), `*` for all.
+        #[arg(long, value_delimiter = ',', default_value = "*")]
+        events: Vec<String>,
     },
     /// Apply database migrations and exit.
     Migrate {
@@ -75,7 +146,7 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             store.migrate().await?;
             println!("Migrations applied to {}.", portico_store::redact_url(&database.database_url));
         }
-        Command::Serve { database, listen, public_url, secret_key } => {
+        Command::Serve { database, listen, public_url, secret_key, webhooks, portal } => {
             let store = portico_store::connect(&database.database_url).await?;
             store.migrate().await?;
             let boot = portico::bootstrap::bootstrap(&*store, secret_key.as_deref(), now()).await?;
@@ -96,7 +167,15 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 );
             }
             tracing::info!(listen = %address, backend = store.backend(), "serving");
-            portico::serve(listener, portico::app(store.clone(), public_url, &boot), store).await?;
+            let webhook_settings = std::sync::Arc::new(webhooks.settings());
+            let app = portico::app_with(store.clone(), public_url, &boot, |state| {
+                state.webhook_settings = webhook_settings;
+                state.portal_sessions = portal.lifetime();
+            });
+            portico::serve(listener, app, store).await?;
+        }
+        Command::Listen { forward_to, api_base, api_key, events } => {
+            portico::listen::run(portico::listen::Options { forward_to, api_base, api_key, events }).await?;
         }
         Command::Demo { database_url, secret_key } => {
             portico::demo::run(&database_url, secret_key.as_deref(), now()).await?;

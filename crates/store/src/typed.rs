@@ -12,7 +12,7 @@ fn row<T: Object>(object: &T) -> Result<Row> {
         id: object.id().to_owned(),
         customer: object.customer().map(str::to_owned),
         created: object.created(),
-        clock: object.test_clock().map(str::to_owned),
+        clock: object.queue().map(str::to_owned),
         due_at: object.due_at(),
         data: serde_json::to_value(object)?,
     })

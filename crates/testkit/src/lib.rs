@@ -122,13 +122,18 @@ pub async fn database(backend: Backend) -> TestDatabase {
 
 /// Starts a server on a fresh database of `backend`.
 pub async fn spawn(backend: Backend) -> TestServer {
+    spawn_configured(backend, |_| {}).await
+}
+
+/// [`spawn`] with the server's settings changed by `configure` (tests shorten durations with it).
+pub async fn spawn_configured(backend: Backend, configure: impl FnOnce(&mut portico_api::AppState)) -> TestServer {
     let TestDatabase { url: database_url, store, _database: database } = database(backend).await;
     let secret_key = format!("sk_test_{}", portico_core::ids::random_base62(32));
     let boot = portico::bootstrap::bootstrap(&*store, Some(&secret_key), now()).await.expect("bootstrap");
     // Bind first, then serve: the port is ready before any request is made.
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
     let base_url = format!("http://{}", listener.local_addr().expect("local addr"));
-    let app = portico::app(store.clone(), base_url.clone(), &boot);
+    let app = portico::app_with(store.clone(), base_url.clone(), &boot, configure);
     let task = tokio::spawn(async move {
         let _ = axum_serve(listener, app).await;
     });
@@ -152,6 +157,7 @@ fn now() -> i64 {
 }
 
 /// A small HTTP client speaking Stripe's wire format to a [`TestServer`].
+#[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
     base_url: String,
@@ -186,6 +192,11 @@ impl TestServer {
 }
 
 impl Client {
+    /// A client of any Portico (or other) API at `base_url`, authenticated with `key`.
+    pub fn new(base_url: &str, key: &str) -> Self {
+        Client { http: reqwest::Client::new(), base_url: base_url.to_owned(), key: key.to_owned(), account: None }
+    }
+
     /// Acts on a connected account through the `Stripe-Account` header.
     pub fn on_account(mut self, account: &str) -> Self {
         self.account = Some(account.to_owned());

@@ -43,6 +43,8 @@ const EXPECTED: &[&str] = &[
     "DeletedDiscount",
     "DeletedInvoiceItem",
     "DeletedInvoice",
+    "BillingPortalConfiguration",
+    "BillingPortalSession",
 ];
 
 /// Enum values Portico sends that async-stripe does not know, each a reported deviation from Stripe still to
@@ -145,6 +147,12 @@ macro_rules! by_kind {
                 Some(("DeletedInvoiceItem", decode::<$wrap<stripe_billing::DeletedInvoiceitem>>($json)))
             }
             ("application", false) => Some(("Application", decode::<$wrap<stripe::Application>>($json))),
+            ("billing_portal.configuration", false) => {
+                Some(("BillingPortalConfiguration", decode::<$wrap<stripe_billing::BillingPortalConfiguration>>($json)))
+            }
+            ("billing_portal.session", false) => {
+                Some(("BillingPortalSession", decode::<$wrap<stripe_billing::BillingPortalSession>>($json)))
+            }
             _ => None,
         }
     };
@@ -475,6 +483,55 @@ both_backends!(every_object_kind_deserializes_into_async_stripe_types, |server: 
     let on_draft = [("customer", payer.as_str()), ("invoice", sent.as_str()), ("amount", "300"), ("currency", "usd")];
     shapes.post("/v1/invoiceitems", &on_draft).await;
     shapes.post(&format!("/v1/invoices/{sent}/send"), &[]).await;
+
+    // The customer portal: a configuration with every feature, updated, retrieved and listed; a session deep
+    // linking into a cancellation with a retention coupon (its configuration expanded), and one on the default
+    // configuration.
+    let portal = [
+        ("features[customer_update][enabled]", "true"),
+        ("features[customer_update][allowed_updates][0]", "email"),
+        ("features[invoice_history][enabled]", "true"),
+        ("features[payment_method_update][enabled]", "true"),
+        ("features[subscription_cancel][enabled]", "true"),
+        ("features[subscription_cancel][mode]", "immediately"),
+        ("features[subscription_cancel][proration_behavior]", "create_prorations"),
+        ("features[subscription_cancel][cancellation_reason][enabled]", "true"),
+        ("features[subscription_cancel][cancellation_reason][options][0]", "too_expensive"),
+        ("features[subscription_cancel][cancellation_reason][feedback_options][0]", "bfo_1"),
+        ("features[subscription_pause][enabled]", "true"),
+        ("features[subscription_update][enabled]", "true"),
+        ("features[subscription_update][default_allowed_updates][0]", "price"),
+        ("features[subscription_update][products][0][product]", prod.as_str()),
+        ("features[subscription_update][products][0][prices][0]", price.as_str()),
+        ("features[subscription_update][products][0][adjustable_quantity][enabled]", "true"),
+        ("features[subscription_update][products][0][adjustable_quantity][maximum]", "9"),
+        ("features[subscription_update][schedule_at_period_end][conditions][0][type]", "decreasing_item_amount"),
+        ("features[subscription_update][billing_cycle_anchor]", "now"),
+        ("business_profile[headline]", "Shapes"),
+        ("login_page[enabled]", "true"),
+        ("default_return_url", "https://shop.example/account"),
+    ];
+    let bpc = id(&shapes.post("/v1/billing_portal/configurations", &portal).await);
+    shapes.post(&format!("/v1/billing_portal/configurations/{bpc}"), &[("name", "Main"), ("metadata[k]", "v")]).await;
+    shapes.get(&format!("/v1/billing_portal/configurations/{bpc}"), &[]).await;
+    shapes.get("/v1/billing_portal/configurations", &[]).await;
+    let cancel = [
+        ("customer", payer.as_str()),
+        ("configuration", bpc.as_str()),
+        ("locale", "de"),
+        ("flow_data[type]", "subscription_cancel"),
+        ("flow_data[subscription_cancel][subscription]", upgraded_id.as_str()),
+        ("flow_data[subscription_cancel][retention][type]", "coupon_offer"),
+        ("flow_data[subscription_cancel][retention][coupon_offer][coupon]", coupon.as_str()),
+        ("flow_data[after_completion][type]", "redirect"),
+        ("flow_data[after_completion][redirect][return_url]", "https://shop.example/done"),
+        ("expand[0]", "configuration"),
+    ];
+    let session = shapes.post("/v1/billing_portal/sessions", &cancel).await;
+    shapes.check("an expanded configuration", &session["configuration"]);
+    shapes
+        .post("/v1/billing_portal/sessions", &[("customer", cus.as_str()), ("return_url", "https://shop.example")])
+        .await;
 
     // Deletions last, so their events come after everything above.
     shapes.delete(&format!("/v1/accounts/{acct}")).await;

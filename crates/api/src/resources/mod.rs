@@ -1,6 +1,7 @@
 //! One module per Stripe resource, named as Stripe names it.
 
 pub mod accounts;
+pub mod billing_portal;
 pub mod charges;
 pub mod coupons;
 pub mod customers;
@@ -24,6 +25,7 @@ pub mod subscriptions;
 pub mod tax_ids;
 pub mod tax_rates;
 pub mod test_clocks;
+pub mod webhook_endpoints;
 
 use portico_core::objects::Deleted;
 use portico_store::{Row, Tx};

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod address;
+pub mod billing_portal;
 pub mod charge;
 pub mod coupon;
 pub mod customer;
@@ -21,6 +22,8 @@ pub mod subscription_schedule;
 pub mod tax_id;
 pub mod tax_rate;
 pub mod test_clock;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -69,6 +72,11 @@ pub trait Object: Serialize + DeserializeOwned + Send + Sync {
     /// When the billing engine must next process the object (a renewal, a finalization, a payment retry).
     fn due_at(&self) -> Option<crate::Timestamp> {
         None
+    }
+    /// The work queue the object's due work waits in: its test clock's, the webhook worker's, or `None` for the
+    /// wall clock's billing work.
+    fn queue(&self) -> Option<&str> {
+        self.test_clock()
     }
 }
 

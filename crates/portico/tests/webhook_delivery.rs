@@ -1,0 +1,159 @@
+//! Webhook delivery through real `portico` processes: two nodes on one PostgreSQL deliver each event once, and
+//! `portico listen` forwards events signed with the secret it prints.
+
+use std::collections::HashMap;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::routing::post;
+use portico_testkit::{Backend, Client, database};
+use tokio::io::{AsyncBufReadExt, BufReader, Lines};
+use tokio::net::TcpListener;
+use tokio::process::{Child, ChildStdout, Command};
+
+/// A receiver on 127.0.0.1 that counts deliveries per event id and keeps the signature headers.
+#[derive(Default)]
+struct Received {
+    count: HashMap<String, usize>,
+    signed: Vec<(String, String)>,
+}
+
+async fn receiver() -> (String, Arc<Mutex<Received>>) {
+    async fn receive(State(seen): State<Arc<Mutex<Received>>>, headers: HeaderMap, body: Bytes) -> &'static str {
+        let body = String::from_utf8_lossy(&body).into_owned();
+        let event: serde_json::Value = serde_json::from_str(&body).expect("JSON body");
+        let signature = headers.get("stripe-signature").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        let mut seen = seen.lock().expect("not poisoned");
+        *seen.count.entry(event["id"].as_str().expect("id").to_owned()).or_default() += 1;
+        seen.signed.push((signature, body));
+        "ok"
+    }
+    let seen: Arc<Mutex<Received>> = Arc::default();
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}/hook", listener.local_addr().expect("address"));
+    let app = Router::new().route("/hook", post(receive)).with_state(seen.clone());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, seen)
+}
+
+/// `portico` with `args`, its stdout read line by line; killed when dropped.
+fn portico(args: &[&str], env: &[(&str, &str)]) -> (Child, Lines<BufReader<ChildStdout>>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_portico"))
+        .args(args)
+        .envs(env.iter().copied())
+        .env("PORTICO_LOG", "warn")
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("spawn portico");
+    let lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    (child, lines)
+}
+
+/// Reads lines until one starts with `prefix`; returns the rest of it.
+async fn line_after(lines: &mut Lines<BufReader<ChildStdout>>, prefix: &str) -> String {
+    let found = tokio::time::timeout(Duration::from_secs(60), async {
+        while let Some(line) = lines.next_line().await.expect("read stdout") {
+            if let Some(rest) = line.strip_prefix(prefix) {
+                return rest.to_owned();
+            }
+        }
+        panic!("portico exited before printing `{prefix}`");
+    });
+    found.await.expect("portico printed in time")
+}
+
+/// Reads lines until one contains `needle`; returns it.
+async fn line_with(lines: &mut Lines<BufReader<ChildStdout>>, needle: &str) -> String {
+    let found = tokio::time::timeout(Duration::from_secs(60), async {
+        while let Some(line) = lines.next_line().await.expect("read stdout") {
+            if line.contains(needle) {
+                return line;
+            }
+        }
+        panic!("portico exited before printing `{needle}`");
+    });
+    found.await.expect("portico printed in time")
+}
+
+/// A `portico serve` on `database_url`; returns the process, its stdout and its base URL.
+async fn serve(database_url: &str, key: &str) -> (Child, Lines<BufReader<ChildStdout>>, String) {
+    let env = [("PORTICO_SECRET_KEY", key), ("PORTICO_WEBHOOK_RETRY_FIRST_SECS", "1")];
+    let (child, mut lines) = portico(&["serve", "--listen", "127.0.0.1:0", "--database-url", database_url], &env);
+    let rest = line_after(&mut lines, "Portico is listening on ").await;
+    let url = rest.split_whitespace().next().expect("url").to_owned();
+    (child, lines, url)
+}
+
+async fn wait_for(seen: &Arc<Mutex<Received>>, events: usize) {
+    for _ in 0..600 {
+        if seen.lock().expect("not poisoned").count.len() >= events {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("only {} of {events} events arrived", seen.lock().expect("not poisoned").count.len());
+}
+
+#[tokio::test]
+async fn two_nodes_on_one_postgresql_deliver_each_event_once() {
+    let db = database(Backend::Postgres).await;
+    let key = format!("sk_test_{}", portico_core::ids::random_base62(32));
+    let (_a, _a_out, node_a) = serve(&db.url, &key).await;
+    let (_b, _b_out, node_b) = serve(&db.url, &key).await;
+    let (url, seen) = receiver().await;
+    let (a, b) = (Client::new(&node_a, &key), Client::new(&node_b, &key));
+    let endpoint = a.post("/v1/webhook_endpoints", &[("url", &url), ("enabled_events[0]", "customer.created")]).await;
+    assert_eq!(endpoint.status, 200, "{}", endpoint.body);
+
+    const EVENTS: usize = 400;
+    let mut making = tokio::task::JoinSet::new();
+    for i in 0..EVENTS {
+        let client = if i % 2 == 0 { a.clone() } else { b.clone() };
+        making.spawn(async move { client.post("/v1/customers", &[("name", "Two nodes")]).await.status });
+    }
+    while let Some(status) = making.join_next().await {
+        assert_eq!(status.expect("task"), 200);
+    }
+    wait_for(&seen, EVENTS).await;
+    // Both workers keep running: anything delivered twice would show up now.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let seen = seen.lock().expect("not poisoned");
+    assert_eq!(seen.count.len(), EVENTS);
+    let twice: Vec<_> = seen.count.iter().filter(|(_, n)| **n > 1).collect();
+    assert!(twice.is_empty(), "delivered more than once: {twice:?}");
+}
+
+#[tokio::test]
+async fn listen_prints_events_and_forwards_them_signed_with_its_secret() {
+    let db = database(Backend::Sqlite).await;
+    let key = format!("sk_test_{}", portico_core::ids::random_base62(32));
+    let (_server, _server_out, base) = serve(&db.url, &key).await;
+    let (handler, seen) = receiver().await;
+    let args = ["listen", "--forward-to", &handler, "--api-base", &base, "--events", "customer.created"];
+    let (_listen, mut out) = portico(&args, &[("PORTICO_SECRET_KEY", &key)]);
+    let secret = line_after(&mut out, "Ready! Your webhook signing secret is ").await;
+    let secret = secret.split_whitespace().next().expect("secret").to_owned();
+    assert!(secret.starts_with("whsec_"));
+
+    let client = Client::new(&base, &key);
+    let customer = client.post("/v1/customers", &[("email", "listen@example.com")]).await;
+    assert_eq!(customer.status, 200);
+    line_with(&mut out, "--> customer.created [evt_").await;
+    wait_for(&seen, 1).await;
+    let (signature, body) = seen.lock().expect("not poisoned").signed[0].clone();
+    let t: i64 = signature.split(',').next().and_then(|t| t.strip_prefix("t=")).expect("t=").parse().expect("number");
+    assert_eq!(
+        portico_core::webhooks::signature_header(&secret, t, &body),
+        signature,
+        "signed with the printed secret"
+    );
+    let event: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(event["data"]["object"]["email"], "listen@example.com");
+    line_with(&mut out, &format!("<--  [200] POST {handler}")).await;
+}
