@@ -12,9 +12,9 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use portico_core::objects::event::API_VERSION;
-use portico_core::objects::webhook_endpoint::WebhookEndpoint;
+use portico_core::objects::webhook_endpoint::WebhookRegistry;
 use portico_core::{Scope, Timestamp, ids};
-use portico_store::{Claim, FieldFilter, KeyOwner, ListQuery, Scalar, StoreError, Tx, TxExt};
+use portico_store::{Claim, KeyOwner, StoreError, Tx, TxExt};
 use sha2::{Digest, Sha256};
 use tokio::sync::{Mutex, MutexGuard};
 
@@ -45,8 +45,8 @@ struct Inner {
     idempotency_key: Option<String>,
     state: AppState,
     tx: Mutex<Box<dyn Tx>>,
-    /// The webhook endpoints this context's events go to, loaded by the first event (see [`Ctx::webhook_endpoints`]).
-    webhook_endpoints: std::sync::Mutex<Option<Arc<Vec<WebhookEndpoint>>>>,
+    /// Where this context's events go, read by the first event (see [`Ctx::webhook_registry`]).
+    webhook_registry: std::sync::Mutex<Option<Arc<WebhookRegistry>>>,
 }
 
 impl Ctx {
@@ -85,7 +85,7 @@ impl Ctx {
                 idempotency_key: None,
                 state,
                 tx: Mutex::new(tx),
-                webhook_endpoints: Default::default(),
+                webhook_registry: Default::default(),
             }),
         }
     }
@@ -115,25 +115,16 @@ impl Ctx {
         }
     }
 
-    /// The enabled webhook endpoints this context's events go to: the account's own, or for a connected account
-    /// (`Stripe-Account`) the platform's `connect` endpoints. Loaded once per context, in its transaction.
-    pub async fn webhook_endpoints(&self, tx: &mut dyn Tx) -> Result<Arc<Vec<WebhookEndpoint>>, ApiError> {
-        if let Some(loaded) = self.inner.webhook_endpoints.lock().expect("not poisoned").clone() {
+    /// Where this context's events go: the account's webhook registry (for a connected account, its platform's,
+    /// whose `connect` endpoints receive them). One read by primary key, once per context.
+    pub async fn webhook_registry(&self, tx: &mut dyn Tx) -> Result<Arc<WebhookRegistry>, ApiError> {
+        if let Some(loaded) = self.inner.webhook_registry.lock().expect("not poisoned").clone() {
             return Ok(loaded);
         }
-        let connect = self.connected_account().is_some();
-        let scope = if connect { self.key_scope() } else { self.scope().clone() };
-        let query = ListQuery {
-            limit: 100,
-            filters: vec![
-                FieldFilter::eq("status", Scalar::Str("enabled".into())),
-                FieldFilter::eq("portico.connect", Scalar::Bool(connect)),
-            ],
-            ..ListQuery::default()
-        };
-        let (endpoints, _) = tx.list_typed::<WebhookEndpoint>(&scope, &query).await?;
-        let loaded = Arc::new(endpoints);
-        *self.inner.webhook_endpoints.lock().expect("not poisoned") = Some(loaded.clone());
+        let scope = if self.connected_account().is_some() { self.key_scope() } else { self.scope().clone() };
+        let registry = tx.load::<WebhookRegistry>(&scope, &scope.account).await?.unwrap_or_default();
+        let loaded = Arc::new(registry);
+        *self.inner.webhook_registry.lock().expect("not poisoned") = Some(loaded.clone());
         Ok(loaded)
     }
 
@@ -273,7 +264,7 @@ async fn run(
             idempotency_key: idempotency.as_ref().map(|(key, _)| key.clone()),
             state: state.clone(),
             tx: Mutex::new(tx),
-        webhook_endpoints: Default::default(),
+            webhook_registry: Default::default(),
         }),
     };
     let mut request = Request::from_parts(parts, Body::from(body));

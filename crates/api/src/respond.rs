@@ -5,7 +5,6 @@ use axum::response::{IntoResponse, Response};
 use portico_core::objects::event::{Event, previous_attributes};
 use portico_core::objects::webhook_delivery::WebhookDelivery;
 use portico_core::objects::{HIDDEN, Object};
-use portico_core::webhooks;
 use portico_store::{Tx, TxExt};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -97,9 +96,9 @@ pub async fn emit<T: Object>(
     );
     // Fan-out to webhook endpoints in the same transaction as the event: the deliveries are the outbox the
     // webhook worker reads, due at once in wall-clock time (test-clock events are delivered as they happen).
-    let endpoints = ctx.webhook_endpoints(tx).await?;
+    let registry = ctx.webhook_registry(tx).await?;
     let mut event = event;
-    let targets: Vec<_> = endpoints.iter().filter(|e| webhooks::listens_to(&e.enabled_events, kind)).collect();
+    let targets: Vec<_> = registry.targets(kind, ctx.connected_account().is_some()).collect();
     event.pending_webhooks = targets.len() as i64;
     tx.create(ctx.scope(), &event).await?;
     if !targets.is_empty() {

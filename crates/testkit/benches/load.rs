@@ -3,9 +3,10 @@
 //! Spawns the real server in-process on 127.0.0.1 (SQLite, then PostgreSQL when `PORTICO_TEST_POSTGRES_URL` is
 //! set) and drives it with concurrent keep-alive clients for a fixed time per scenario, printing requests, req/s
 //! and p50/p99 latency for create customer (without and with an `Idempotency-Key`, which the official SDKs send
-//! on every POST), retrieve customer and list customers (limit 10). Two hello-world baselines run in the
-//! same process and the same way: a bare axum handler, and a handler behind Portico's own /v1 middleware
-//! (authentication, the request's transaction, request-id headers); the ratios compare create customer to both.
+//! on every POST), retrieve customer, list customers (limit 10) and create portal session. Two hello-world
+//! baselines run in the same process and the same way: a bare axum handler, and a handler behind Portico's own
+//! /v1 middleware (authentication, the request's transaction, request-id headers); the ratios compare create
+//! customer and create portal session to both.
 //!
 //! Bounded: every scenario stops after its duration or `MAX_REQUESTS`, whichever comes first; the whole run
 //! takes about 40 seconds. `PORTICO_BENCH_SECS` (at most 30) changes the measured part of each scenario,
@@ -44,16 +45,19 @@ enum Scenario {
     CreateCustomerIdempotent,
     RetrieveCustomer,
     ListCustomers,
+    /// `POST /v1/billing_portal/sessions` for the customers made above (the default configuration).
+    CreatePortalSession,
 }
 
 impl Scenario {
-    const ALL: [Scenario; 6] = [
+    const ALL: [Scenario; 7] = [
         Scenario::HelloAxum,
         Scenario::HelloApi,
         Scenario::CreateCustomer,
         Scenario::CreateCustomerIdempotent,
         Scenario::RetrieveCustomer,
         Scenario::ListCustomers,
+        Scenario::CreatePortalSession,
     ];
 
     fn name(self) -> &'static str {
@@ -64,6 +68,7 @@ impl Scenario {
             Scenario::CreateCustomerIdempotent => "create customer + idem. key",
             Scenario::RetrieveCustomer => "retrieve customer",
             Scenario::ListCustomers => "list customers (limit 10)",
+            Scenario::CreatePortalSession => "create portal session",
         }
     }
 }
@@ -141,7 +146,7 @@ fn main() {
             println!("postgres   skipped: PORTICO_TEST_POSTGRES_URL is not set (scripts/throwaway-postgres.sh starts one)");
         }
         println!();
-        println!("create customer compared with hello world on the same server stack (latency ratio is p50 / p50):");
+        println!("create customer and create portal session compared with hello world on the same server stack (latency ratio is p50 / p50):");
         for (backend, lines) in ratios {
             for line in lines {
                 println!("  {backend:<9} {line}");
@@ -181,22 +186,21 @@ async fn run_backend(backend: Backend, label: &'static str, config: &Config) -> 
         results.push((scenario, figures));
     }
     let find = |s: Scenario| results.iter().find(|(scenario, _)| *scenario == s).map(|(_, figures)| figures);
-    let Some(create) = find(Scenario::CreateCustomer) else {
-        return (label, Vec::new());
-    };
-    let lines = [Scenario::HelloApi, Scenario::HelloAxum]
-        .into_iter()
-        .map(|baseline| {
+    let mut lines = Vec::new();
+    for measured in [Scenario::CreateCustomer, Scenario::CreatePortalSession] {
+        let Some(figures) = find(measured) else { continue };
+        for baseline in [Scenario::HelloApi, Scenario::HelloAxum] {
             let hello = find(baseline).expect("baselines always run");
-            format!(
-                "vs {:<30} latency x{:.1} (p99 x{:.1}), throughput x{:.1} fewer req/s",
+            lines.push(format!(
+                "{:<22} vs {:<30} latency x{:.1} (p99 x{:.1}), throughput x{:.1} fewer req/s",
+                measured.name(),
                 baseline.name(),
-                ms(create.p50) / ms(hello.p50),
-                ms(create.p99) / ms(hello.p99),
-                hello.per_second() / create.per_second()
-            )
-        })
-        .collect();
+                ms(figures.p50) / ms(hello.p50),
+                ms(figures.p99) / ms(hello.p99),
+                hello.per_second() / figures.per_second()
+            ));
+        }
+    }
     (label, lines)
 }
 
@@ -274,6 +278,15 @@ async fn drive(target: &mut Target, scenario: Scenario, config: &Config) -> Figu
                         http.get(format!("{base}/v1/customers/{id}")).bearer_auth(&key)
                     }
                     Scenario::ListCustomers => http.get(format!("{base}/v1/customers?limit=10")).bearer_auth(&key),
+                    Scenario::CreatePortalSession => {
+                        next_customer += connections;
+                        let id =
+                            customers.get(next_customer % customers.len().max(1)).map_or("cus_missing", String::as_str);
+                        http.post(format!("{base}/v1/billing_portal/sessions"))
+                            .bearer_auth(&key)
+                            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                            .body(format!("customer={id}&return_url=https%3A%2F%2Fexample.com%2Faccount"))
+                    }
                 };
                 let outcome = match request.send().await {
                     Ok(response) => {

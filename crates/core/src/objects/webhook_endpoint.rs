@@ -179,6 +179,64 @@ impl WebhookEndpoint {
     }
 }
 
+/// One row per account listing its enabled endpoints, kept in step with them in the same transactions, so that
+/// finding where an event goes is one read by primary key (every event pays for it).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct WebhookRegistry {
+    /// The account's id.
+    pub id: String,
+    pub object: String,
+    pub created: Timestamp,
+    pub endpoints: Vec<Registered>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Registered {
+    pub id: String,
+    pub enabled_events: Vec<String>,
+    pub connect: bool,
+}
+
+impl Object for WebhookRegistry {
+    const KIND: &'static str = "webhook_registry";
+    const PREFIX: &'static str = "acct";
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn created(&self) -> Timestamp {
+        self.created
+    }
+}
+
+impl WebhookRegistry {
+    /// The registry of `account` listing the enabled ones of `endpoints`.
+    pub fn of(account: &str, endpoints: &[WebhookEndpoint], now: Timestamp) -> Self {
+        Self {
+            id: account.to_owned(),
+            object: Self::KIND.into(),
+            created: now,
+            endpoints: endpoints
+                .iter()
+                .filter(|e| e.status == Status::Enabled)
+                .map(|e| Registered {
+                    id: e.id.clone(),
+                    enabled_events: e.enabled_events.clone(),
+                    connect: e.engine.connect,
+                })
+                .collect(),
+        }
+    }
+
+    /// The endpoints an event of `kind` goes to: those for the account's own events, or (`connected`) for its
+    /// connected accounts' events.
+    pub fn targets<'a>(&'a self, kind: &'a str, connected: bool) -> impl Iterator<Item = &'a Registered> + 'a {
+        self.endpoints
+            .iter()
+            .filter(move |e| e.connect == connected && crate::webhooks::listens_to(&e.enabled_events, kind))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,5 +275,30 @@ mod tests {
         let refused = WebhookEndpointUpdate { disabled: Some(false), url: Some("nope".into()), ..Default::default() };
         assert!(endpoint.update(refused).is_err());
         assert_eq!(endpoint.status, Status::Disabled);
+    }
+}
+
+#[cfg(test)]
+mod registry_tests {
+    use super::*;
+
+    #[test]
+    fn the_registry_lists_enabled_endpoints_and_routes_events_by_type_and_connect() {
+        let params = |events: &[&str], connect| WebhookEndpointCreate {
+            url: Some("https://example.com/hook".into()),
+            enabled_events: Some(events.iter().map(|e| e.to_string()).collect()),
+            connect: Some(connect),
+            ..Default::default()
+        };
+        let own = WebhookEndpoint::create(params(&["invoice.paid"], false), false, 1).unwrap();
+        let platform = WebhookEndpoint::create(params(&["*"], true), false, 1).unwrap();
+        let mut off = WebhookEndpoint::create(params(&["*"], false), false, 1).unwrap();
+        off.status = Status::Disabled;
+        let registry = WebhookRegistry::of("acct_1", &[own.clone(), platform.clone(), off], 1);
+        assert_eq!(registry.endpoints.len(), 2);
+        let ids = |kind, connected| registry.targets(kind, connected).map(|e| e.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids("invoice.paid", false), vec![own.id.clone()]);
+        assert!(ids("customer.created", false).is_empty());
+        assert_eq!(ids("customer.created", true), vec![platform.id]);
     }
 }
