@@ -25,8 +25,7 @@ use axum::routing::get;
 use portico_api::AppState;
 use portico_api::context::api_layer;
 use portico_core::processor::TestProcessor;
-use portico_testkit::{Backend, TestServer};
-use tokio::net::TcpListener;
+use portico_testkit::{Backend, TestServer, serve_router};
 
 /// Concurrent keep-alive connections, one client each (`PORTICO_BENCH_CONNECTIONS`, 1 to 256).
 const DEFAULT_CONNECTIONS: usize = 32;
@@ -157,13 +156,13 @@ fn main() {
 
 async fn run_backend(backend: Backend, label: &'static str, config: &Config) -> (&'static str, Vec<String>) {
     let server = portico_testkit::spawn(backend).await;
-    let hello_axum = serve(Router::new().route("/hello", get(hello))).await;
+    let hello_axum = serve_router(Router::new().route("/hello", get(hello))).await;
     let state = AppState::new(server.store.clone(), Arc::new(TestProcessor), server.base_url.clone());
     let api = Router::new()
         .route("/v1/hello", get(hello))
         .layer(middleware::from_fn_with_state(state.clone(), api_layer))
         .with_state(state);
-    let hello_api = serve(api).await;
+    let hello_api = serve_router(api).await;
     let mut target = Target { server, hello_axum, hello_api, customers: Vec::new() };
 
     let mut results: Vec<(Scenario, Figures)> = Vec::new();
@@ -206,16 +205,6 @@ async fn run_backend(backend: Backend, label: &'static str, config: &Config) -> 
 
 async fn hello() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "application/json")], r#"{"hello":"world"}"#)
-}
-
-/// Serves `app` on 127.0.0.1 the way the test server is served; returns its base URL.
-async fn serve(app: Router) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
-    let base_url = format!("http://{}", listener.local_addr().expect("local addr"));
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    base_url
 }
 
 fn ms(duration: Duration) -> f64 {

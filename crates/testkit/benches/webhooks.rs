@@ -18,8 +18,7 @@ use axum::http::HeaderMap;
 use axum::routing::post;
 use portico_api::AppState;
 use portico_core::processor::TestProcessor;
-use portico_testkit::{Backend, Client, database};
-use tokio::net::TcpListener;
+use portico_testkit::{Backend, Client, database, serve_router};
 
 const DEFAULT_EVENTS: usize = 20_000;
 const CLIENTS: usize = 32;
@@ -54,15 +53,6 @@ fn main() {
     });
 }
 
-async fn serve(app: Router) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
-    let base_url = format!("http://{}", listener.local_addr().expect("local addr"));
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    base_url
-}
-
 async fn receive(State(received): State<Arc<Mutex<Received>>>, headers: HeaderMap, body: Bytes) -> &'static str {
     let body = String::from_utf8_lossy(&body);
     let signature = headers.get("stripe-signature").and_then(|v| v.to_str().ok()).unwrap_or_default();
@@ -93,9 +83,9 @@ async fn run(backend: Backend, label: &str, events: usize) {
     // The API alone: the delivery rounds are driven below, not by a background worker.
     let state = AppState::new(db.store.clone(), Arc::new(TestProcessor), "http://127.0.0.1".into())
         .with_card_fingerprint_key(&boot.card_fingerprint_key);
-    let api = serve(portico_api::router(state.clone())).await;
+    let api = serve_router(portico_api::router(state.clone())).await;
     let received: Arc<Mutex<Received>> = Arc::default();
-    let receiver = serve(Router::new().route("/hook", post(receive)).with_state(received.clone())).await;
+    let receiver = serve_router(Router::new().route("/hook", post(receive)).with_state(received.clone())).await;
 
     let client = Client::new(&api, &secret_key);
     let endpoint = client

@@ -288,3 +288,13 @@ macro_rules! both_backends {
         }
     };
 }
+
+/// Serves `app` on 127.0.0.1 in the background (benchmarks' baselines and receivers); returns its base URL.
+pub async fn serve_router(app: axum::Router) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
+    let base_url = format!("http://{}", listener.local_addr().expect("local addr"));
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    base_url
+}
