@@ -296,7 +296,7 @@ fn resuming_bills_a_new_period_or_the_rest_of_the_current_one() {
 fn prorations_reflect_the_percentage_discounts_in_force() {
     let customer = customer();
     let mut sub = subscription(&customer, 1000, 1, BillingModeType::Flexible);
-    let mut change = swap_to(&sub, price(2000, "month"), ProrationBehavior::CreateProrations, NOV_1 + 15 * DAY);
+    let change = swap_to(&sub, price(2000, "month"), ProrationBehavior::CreateProrations, NOV_1 + 15 * DAY);
     let quarter = CouponTerms { percent_off: Some(25.0), ..Default::default() };
     let elsewhere =
         CouponTerms { percent_off: Some(50.0), products: Some(vec!["prod_B".into()]), ..Default::default() };
