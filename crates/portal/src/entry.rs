@@ -5,54 +5,25 @@
 //! write, the session document with its new `last_activity_at`: a separate activity row would be smaller but
 //! cost one more read, and round trips, not bytes, are what a request pays for (docs/architecture.md).
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use portico_api::AppState;
 use portico_api::auth::hash_key;
 use portico_core::objects::billing_portal::session::secret::{self, CookieKey, UrlKey};
-use portico_core::objects::billing_portal::session::{Lifetime, Session, Status};
-use portico_core::objects::customer::Customer;
-use portico_core::{Scope, Timestamp};
-use portico_store::{StoreError, Tx, TxExt};
+use portico_api::context::unix_now;
+use portico_core::Timestamp;
+use portico_store::TxExt;
 
-use crate::{cookie, pages};
-
-/// Why a request gets no portal page.
-#[derive(Debug)]
-enum Refusal {
-    Unknown,
-    Expired { return_url: Option<String> },
-    Failed,
-}
-
-impl From<StoreError> for Refusal {
-    fn from(error: StoreError) -> Self {
-        tracing::error!(%error, "portal request failed");
-        Refusal::Failed
-    }
-}
-
-impl IntoResponse for Refusal {
-    fn into_response(self) -> Response {
-        match self {
-            Refusal::Unknown => pages::unknown(),
-            Refusal::Expired { return_url } => pages::expired(return_url.as_deref()),
-            Refusal::Failed => pages::unavailable(),
-        }
-    }
-}
-
-fn unix_now() -> Timestamp {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default()
-}
+use crate::context::live_session;
+use crate::cookie;
+use crate::refusal::Refusal;
 
 /// `GET /p/session/{secret}`: opens the session (the first use) and sends the browser on to `/p/` with a
 /// cookie, so the secret does not stay in the address bar.
-pub async fn open(State(state): State<AppState>, Path(url_secret): Path<String>) -> Response {
-    match open_session(&state, &url_secret, unix_now()).await {
+pub async fn open(State(state): State<AppState>, Path(url_secret): Path<String>, headers: HeaderMap) -> Response {
+    let accept_language = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    match open_session(&state, &url_secret, unix_now(), accept_language).await {
         Ok(token) => {
             let mut response = StatusCode::SEE_OTHER.into_response();
             let location = format!("{}/p/", state.public_url.trim_end_matches('/'));
@@ -63,22 +34,28 @@ pub async fn open(State(state): State<AppState>, Path(url_secret): Path<String>)
                 response.headers_mut().insert(header::SET_COOKIE, cookie);
                 response
             } else {
-                tracing::error!("the public URL cannot be used in a redirect");
-                pages::unavailable()
+                Refusal::failed("the public URL cannot be used in a redirect").into_response()
             }
         }
         Err(refusal) => refusal.into_response(),
     }
 }
 
-async fn open_session(state: &AppState, url_secret: &str, now: Timestamp) -> Result<String, Refusal> {
-    let scope = secret::scope_of(url_secret).ok_or(Refusal::Unknown)?;
+async fn open_session(
+    state: &AppState,
+    url_secret: &str,
+    now: Timestamp,
+    accept_language: Option<&str>,
+) -> Result<String, Refusal> {
+    let unknown = || Refusal::unknown(accept_language);
+    let scope = secret::scope_of(url_secret).ok_or_else(unknown)?;
     let hash = hash_key(url_secret);
     let mut tx = state.store.begin_write().await?;
-    let key = tx.load::<UrlKey>(&scope, &hash).await?.ok_or(Refusal::Unknown)?;
-    let mut session = live_session(&mut *tx, &scope, &key.session, &state.portal_sessions, now).await?;
+    let key = tx.load::<UrlKey>(&scope, &hash).await?.ok_or_else(unknown)?;
+    let mut session =
+        live_session(&mut *tx, &scope, &key.session, &state.portal_sessions, now, accept_language).await?;
     if session.engine.secret_hash != hash {
-        return Err(Refusal::Unknown);
+        return Err(unknown());
     }
     session.record_activity(now);
     tx.save(&scope, &session).await?;
@@ -87,43 +64,4 @@ async fn open_session(state: &AppState, url_secret: &str, now: Timestamp) -> Res
     tx.commit().await?;
     tracing::info!(billing_portal.session = %session.id, "portal session opened");
     Ok(token)
-}
-
-/// `GET /p/`: the portal's home page for the cookie's session.
-pub async fn home(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    match visit(&state, &headers, unix_now()).await {
-        Ok(customer) => pages::home(&customer),
-        Err(refusal) => refusal.into_response(),
-    }
-}
-
-/// Records the visit and answers who the customer is.
-async fn visit(state: &AppState, headers: &HeaderMap, now: Timestamp) -> Result<String, Refusal> {
-    let token = cookie::token(headers).ok_or(Refusal::Unknown)?;
-    let scope = secret::scope_of(&token).ok_or(Refusal::Unknown)?;
-    let mut tx = state.store.begin_write().await?;
-    let key = tx.load::<CookieKey>(&scope, &hash_key(&token)).await?.ok_or(Refusal::Unknown)?;
-    let mut session = live_session(&mut *tx, &scope, &key.session, &state.portal_sessions, now).await?;
-    session.record_activity(now);
-    tx.save(&scope, &session).await?;
-    let customer = tx.load::<Customer>(&scope, &session.customer).await?;
-    tx.commit().await?;
-    Ok(customer
-        .and_then(|customer| customer.name.filter(|n| !n.is_empty()).or(customer.email))
-        .unwrap_or(session.customer))
-}
-
-/// The session, locked for this request's write, if it still lives at `now`.
-async fn live_session(
-    tx: &mut dyn Tx,
-    scope: &Scope,
-    id: &str,
-    lifetime: &Lifetime,
-    now: Timestamp,
-) -> Result<Session, Refusal> {
-    let session = tx.load_for_update::<Session>(scope, id).await?.ok_or(Refusal::Unknown)?;
-    match lifetime.status(&session, now) {
-        Status::Live => Ok(session),
-        Status::Expired => Err(Refusal::Expired { return_url: session.return_url }),
-    }
 }

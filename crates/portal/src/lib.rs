@@ -1,17 +1,25 @@
 //! The customer portal: the pages a customer reaches through a portal session's link
 //! (`/p/session/{secret}`), served from the same process as the API and merged into its router.
 //!
-//! For now the portal only opens sessions and enforces their lifetime; the real portal (subscriptions,
-//! payment methods, invoices) arrives with the next issue.
+//! Every page is server-rendered HTML that works without JavaScript; each request runs in one transaction
+//! scoped to the session's customer and account ([`context::Visit`]).
 
+mod branding;
+mod context;
 mod cookie;
+mod csrf;
 mod entry;
-mod pages;
+mod form;
+mod home;
+pub mod i18n;
+mod refusal;
+mod render;
+mod views;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
 use axum::middleware;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use portico_api::AppState;
 
@@ -20,16 +28,30 @@ use portico_api::AppState;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/p/session/{secret}", get(entry::open))
-        .route("/p/", get(entry::home))
+        .route("/p/", get(home::show))
+        .route("/p/assets/portal.css", get(stylesheet))
         .layer(middleware::map_response(protect))
         .with_state(state)
 }
 
+/// The one stylesheet, compiled in. Cacheable for a day: its URL does not change between releases yet.
+async fn stylesheet() -> Response {
+    let mut response = include_str!("../assets/portal.css").into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
+    response
+}
+
 async fn protect(mut response: Response) -> Response {
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("frame-ancestors 'none'"));
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("frame-ancestors 'none'"));
+    }
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     // The session URL is a bearer credential: never hand it on in a `Referer`.
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));

@@ -1,0 +1,61 @@
+# The home page and the rows shared with the section pages.
+
+home-title = Billing
+subscriptions-title = Current subscriptions
+subscriptions-none = You have no subscriptions.
+# $quantity: how many of the plan the customer has, e.g. "3 ×".
+quantity-times = { $quantity } ×
+interval-day = { $count ->
+    [one] per day
+   *[other] every { $count } days
+}
+interval-week = { $count ->
+    [one] per week
+   *[other] every { $count } weeks
+}
+interval-month = { $count ->
+    [one] per month
+   *[other] every { $count } months
+}
+interval-year = { $count ->
+    [one] per year
+   *[other] every { $count } years
+}
+subscription-renews-on = Renews on { $date }
+subscription-cancels-on = Cancels on { $date }
+subscription-trial-ends = Trial ends on { $date }
+subscription-collection-paused = Payment collection is paused
+status-active = Active
+status-trialing = Trial
+status-past-due = Past due
+status-unpaid = Unpaid
+status-incomplete = Incomplete
+status-paused = Paused
+status-canceled = Canceled
+
+payment-methods-title = Payment methods
+payment-methods-add = Add payment method
+payment-methods-none = No payment method on file.
+payment-methods-default = Default
+payment-methods-manage = Manage payment methods
+payment-method-other = Other payment method
+# $date: expiry month and year, e.g. "04/2030".
+card-expires = Expires { $date }
+
+billing-title = Billing information
+billing-edit = Update information
+billing-name = Name
+billing-email = Email
+billing-address = Billing address
+billing-phone = Phone number
+billing-shipping = Shipping address
+billing-tax-ids = Tax IDs
+
+invoices-title = Invoice history
+invoices-none = No invoices yet.
+invoices-view-all = View all invoices
+invoice-status-paid = Paid
+invoice-status-open = Open
+invoice-status-uncollectible = Uncollectible
+invoice-status-void = Void
+invoice-status-draft = Draft

@@ -1,0 +1,61 @@
+# The home page and the rows shared with the section pages.
+
+home-title = 請求
+subscriptions-title = 現在のサブスクリプション
+subscriptions-none = サブスクリプションはありません。
+# $quantity: how many of the plan the customer has, e.g. "3 ×".
+quantity-times = { $quantity } ×
+interval-day = { $count ->
+    [one] 毎日
+   *[other] { $count } 日ごと
+}
+interval-week = { $count ->
+    [one] 毎週
+   *[other] { $count } 週間ごと
+}
+interval-month = { $count ->
+    [one] 毎月
+   *[other] { $count } か月ごと
+}
+interval-year = { $count ->
+    [one] 毎年
+   *[other] { $count } 年ごと
+}
+subscription-renews-on = { $date } に更新
+subscription-cancels-on = { $date } にキャンセル
+subscription-trial-ends = トライアルは { $date } に終了します
+subscription-collection-paused = 支払いの回収は一時停止中です
+status-active = 有効
+status-trialing = トライアル中
+status-past-due = 支払い期限切れ
+status-unpaid = 未払い
+status-incomplete = 未完了
+status-paused = 一時停止中
+status-canceled = キャンセル済み
+
+payment-methods-title = 支払い方法
+payment-methods-add = 支払い方法を追加
+payment-methods-none = 登録されている支払い方法はありません。
+payment-methods-default = デフォルト
+payment-methods-manage = 支払い方法を管理
+payment-method-other = その他の支払い方法
+# $date: expiry month and year, e.g. "04/2030".
+card-expires = 有効期限 { $date }
+
+billing-title = 請求先情報
+billing-edit = 情報を更新
+billing-name = 氏名
+billing-email = メールアドレス
+billing-address = 請求先住所
+billing-phone = 電話番号
+billing-shipping = 配送先住所
+billing-tax-ids = 納税者番号
+
+invoices-title = 請求書の履歴
+invoices-none = 請求書はまだありません。
+invoices-view-all = すべての請求書を表示
+invoice-status-paid = 支払い済み
+invoice-status-open = 未払い
+invoice-status-uncollectible = 回収不能
+invoice-status-void = 無効
+invoice-status-draft = 下書き

@@ -1,0 +1,186 @@
+//! What the portal shows of the customer's objects, localized: rows of subscriptions, payment methods and
+//! invoices, and the lines of an address. Shared by the home page and the section pages.
+
+use std::collections::BTreeMap;
+
+use portico_core::objects::address::{Address, Shipping};
+use portico_core::objects::invoice::{Invoice, Status as InvoiceStatus};
+use portico_core::objects::payment_method::PaymentMethod;
+use portico_core::objects::price::{Interval, Price};
+use portico_core::objects::subscription::{Status, Subscription};
+
+use crate::i18n::Lang;
+
+/// A status shown as a coloured badge: its text and its CSS class.
+pub struct Badge {
+    pub label: String,
+    pub class: &'static str,
+}
+
+pub struct SubscriptionRow {
+    pub id: String,
+    pub title: String,
+    pub price: String,
+    pub status: Badge,
+    /// What happens next: renewal, cancellation, trial end, pause.
+    pub note: Option<String>,
+}
+
+/// Subscriptions a customer still has a stake in: ended ones (`canceled`, `incomplete_expired`) are gone from
+/// the portal, as in Stripe's.
+pub fn shown(subscription: &Subscription) -> bool {
+    !matches!(subscription.status, Status::Canceled | Status::IncompleteExpired)
+}
+
+/// `products` maps product ids to names.
+pub fn subscription_row(lang: &Lang, sub: &Subscription, products: &BTreeMap<String, String>) -> SubscriptionRow {
+    let names: Vec<&str> = sub
+        .items
+        .data
+        .iter()
+        .map(|item| products.get(&item.price.product).map_or(item.price.product.as_str(), String::as_str))
+        .collect();
+    let price = match &sub.items.data[..] {
+        [item] => {
+            let each = price_label(lang, &item.price);
+            if item.quantity == 1 { each } else { lang.t1("quantity-times", "quantity", &item.quantity.to_string()) + " · " + &each }
+        }
+        items => {
+            let total = items.iter().map(|item| item.amount()).sum();
+            lang.money(total, &sub.currency)
+        }
+    };
+    let period_end = sub.items.data.iter().map(|item| item.current_period_end).min();
+    let note = if sub.status == Status::Trialing && let Some(end) = sub.trial_end {
+        Some(lang.t1("subscription-trial-ends", "date", &lang.date(end)))
+    } else if let Some(at) = sub.cancel_at {
+        Some(lang.t1("subscription-cancels-on", "date", &lang.date(at)))
+    } else if sub.cancel_at_period_end && let Some(end) = period_end {
+        Some(lang.t1("subscription-cancels-on", "date", &lang.date(end)))
+    } else if sub.pause_collection.is_some() {
+        Some(lang.t("subscription-collection-paused"))
+    } else if matches!(sub.status, Status::Active | Status::PastDue) && let Some(end) = period_end {
+        Some(lang.t1("subscription-renews-on", "date", &lang.date(end)))
+    } else {
+        None
+    };
+    SubscriptionRow { id: sub.id.clone(), title: names.join(", "), price, status: subscription_badge(lang, sub.status), note }
+}
+
+fn subscription_badge(lang: &Lang, status: Status) -> Badge {
+    let (label, class) = match status {
+        Status::Active => (lang.t("status-active"), "ok"),
+        Status::Trialing => (lang.t("status-trialing"), "ok"),
+        Status::PastDue => (lang.t("status-past-due"), "danger"),
+        Status::Unpaid => (lang.t("status-unpaid"), "danger"),
+        Status::Incomplete => (lang.t("status-incomplete"), "warn"),
+        Status::Paused => (lang.t("status-paused"), "warn"),
+        Status::Canceled | Status::IncompleteExpired => (lang.t("status-canceled"), ""),
+    };
+    Badge { label, class }
+}
+
+/// "$10.00 per month", "¥1,200 every 3 months", or the bare amount for a one-off price.
+pub fn price_label(lang: &Lang, price: &Price) -> String {
+    let amount = lang.money(price.unit_amount.unwrap_or_default(), &price.currency);
+    let Some(recurring) = &price.recurring else { return amount };
+    let every = match recurring.interval {
+        Interval::Day => lang.tn("interval-day", "count", recurring.interval_count),
+        Interval::Week => lang.tn("interval-week", "count", recurring.interval_count),
+        Interval::Month => lang.tn("interval-month", "count", recurring.interval_count),
+        Interval::Year => lang.tn("interval-year", "count", recurring.interval_count),
+    };
+    format!("{amount} {every}")
+}
+
+pub struct PaymentMethodRow {
+    pub id: String,
+    /// "Visa •••• 4242"
+    pub label: String,
+    pub expires: Option<String>,
+    pub is_default: bool,
+}
+
+pub fn payment_method_row(lang: &Lang, method: &PaymentMethod, default: Option<&str>) -> PaymentMethodRow {
+    let (label, expires) = match &method.card {
+        Some(card) => {
+            let brand = card.display_brand.clone().unwrap_or_else(|| card.brand.clone());
+            (
+                format!("{} •••• {}", brand_name(&brand), card.last4),
+                Some(lang.t1("card-expires", "date", &format!("{:02}/{}", card.exp_month, card.exp_year))),
+            )
+        }
+        None => (lang.t("payment-method-other"), None),
+    };
+    PaymentMethodRow { id: method.id.clone(), label, expires, is_default: default == Some(method.id.as_str()) }
+}
+
+/// Card brands as their owners write them; unknown ones as Stripe names them.
+fn brand_name(brand: &str) -> String {
+    match brand {
+        "visa" => "Visa".into(),
+        "mastercard" => "Mastercard".into(),
+        "amex" | "american_express" => "American Express".into(),
+        "discover" => "Discover".into(),
+        "diners" | "diners_club" => "Diners Club".into(),
+        "jcb" => "JCB".into(),
+        "unionpay" => "UnionPay".into(),
+        "cartes_bancaires" => "Cartes Bancaires".into(),
+        other => other.replace('_', " "),
+    }
+}
+
+pub struct InvoiceRow {
+    pub id: String,
+    pub number: String,
+    pub date: String,
+    pub amount: String,
+    pub status: Badge,
+    pub url: Option<String>,
+}
+
+/// Invoices a customer sees: finalized ones, never drafts.
+pub fn invoice_shown(invoice: &Invoice) -> bool {
+    invoice.status != InvoiceStatus::Draft
+}
+
+pub fn invoice_row(lang: &Lang, invoice: &Invoice) -> InvoiceRow {
+    let (label, class) = match invoice.status {
+        InvoiceStatus::Paid => (lang.t("invoice-status-paid"), "ok"),
+        InvoiceStatus::Open => (lang.t("invoice-status-open"), "warn"),
+        InvoiceStatus::Uncollectible => (lang.t("invoice-status-uncollectible"), "danger"),
+        InvoiceStatus::Void => (lang.t("invoice-status-void"), ""),
+        InvoiceStatus::Draft => (lang.t("invoice-status-draft"), ""),
+    };
+    InvoiceRow {
+        id: invoice.id.clone(),
+        number: invoice.number.clone().unwrap_or_default(),
+        date: lang.date(invoice.status_transitions.finalized_at.unwrap_or(invoice.created)),
+        amount: lang.money(invoice.total, &invoice.currency),
+        status: Badge { label, class },
+        url: invoice.hosted_invoice_url.clone(),
+    }
+}
+
+/// An address as the lines an envelope would carry (no localized ordering yet: Western order for all).
+pub fn address_lines(address: &Address) -> Vec<String> {
+    let city_line = [&address.postal_code, &address.city, &address.state]
+        .into_iter()
+        .flatten()
+        .filter(|part| !part.is_empty())
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" ");
+    [address.line1.clone(), address.line2.clone(), Some(city_line), address.country.clone()]
+        .into_iter()
+        .flatten()
+        .filter(|line| !line.trim().is_empty())
+        .collect()
+}
+
+pub fn shipping_lines(shipping: &Shipping) -> Vec<String> {
+    let mut lines = vec![shipping.name.clone()];
+    lines.extend(address_lines(&shipping.address));
+    lines.extend(shipping.phone.clone());
+    lines
+}
