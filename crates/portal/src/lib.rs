@@ -11,6 +11,7 @@ mod csrf;
 mod entry;
 mod form;
 mod home;
+mod payment_methods;
 pub mod i18n;
 mod refusal;
 mod render;
@@ -29,6 +30,11 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/p/session/{secret}", get(entry::open))
         .route("/p/", get(home::show))
+        .route("/p/payment-methods", get(payment_methods::list))
+        .route("/p/payment-methods/new", get(payment_methods::new).post(payment_methods::create))
+        .route("/p/payment-methods/{id}/default", axum::routing::post(payment_methods::make_default))
+        .route("/p/payment-methods/{id}/remove", axum::routing::post(payment_methods::remove))
+        .route("/p/payment-methods/authenticate/{id}", get(payment_methods::challenge).post(payment_methods::authenticate))
         .route("/p/assets/portal.css", get(stylesheet))
         .layer(middleware::map_response(protect))
         .with_state(state)

@@ -94,15 +94,26 @@ pub async fn retrieve(ctx: Ctx, Path(id): Path<String>, Params { expand, .. }: P
 /// https://docs.stripe.com/api/customers/update
 pub async fn update(ctx: Ctx, Path(id): Path<String>, Params { params, expand }: Params<CustomerUpdate>) -> ApiResult {
     let mut tx = ctx.tx().await;
-    let mut customer = load(&ctx, &mut **tx, &id, "id").await?;
+    let customer = update_customer(&ctx, &mut **tx, &id, params).await?;
+    respond::object(&ctx, &mut **tx, &customer, &expand).await
+}
+
+/// Update's logic in `tx`, shared with the portal's pages.
+pub async fn update_customer(
+    ctx: &Ctx,
+    tx: &mut dyn Tx,
+    id: &str,
+    params: CustomerUpdate,
+) -> Result<Customer, ApiError> {
+    let mut customer = load(ctx, tx, id, "id").await?;
     if let Some(Patch::Set(pm)) = params.invoice_settings.as_ref().map(|s| &s.default_payment_method) {
-        check_payment_method_owner(&ctx, &mut **tx, &id, pm, DEFAULT_PAYMENT_METHOD).await?;
+        check_payment_method_owner(ctx, tx, id, pm, DEFAULT_PAYMENT_METHOD).await?;
     }
     let before = serde_json::to_value(&customer).map_err(ApiError::internal)?;
     customer.update(params)?;
     tx.save(ctx.scope(), &customer).await?;
-    respond::emit(&ctx, &mut **tx, "customer.updated", &customer, Some(&before)).await?;
-    respond::object(&ctx, &mut **tx, &customer, &expand).await
+    respond::emit(ctx, tx, "customer.updated", &customer, Some(&before)).await?;
+    Ok(customer)
 }
 
 /// https://docs.stripe.com/api/customers/delete

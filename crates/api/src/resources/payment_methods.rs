@@ -202,17 +202,23 @@ pub async fn attach(ctx: Ctx, Path(id): Path<String>, Params { params, expand }:
 /// when it was this one.
 pub async fn detach(ctx: Ctx, Path(id): Path<String>, Params { expand, .. }: Params<NoParams>) -> ApiResult {
     let mut tx = ctx.tx().await;
-    let mut payment_method = load(&ctx, &mut **tx, &id, "payment_method").await?;
-    let customer_id = detach_from_customer(&ctx, &mut **tx, &mut payment_method).await?;
+    let payment_method = detach_payment_method(&ctx, &mut **tx, &id).await?;
+    respond::object(&ctx, &mut **tx, &payment_method, &expand).await
+}
+
+/// Detach's logic in `tx`, shared with the portal's remove button.
+pub async fn detach_payment_method(ctx: &Ctx, tx: &mut dyn Tx, id: &str) -> Result<PaymentMethod, ApiError> {
+    let mut payment_method = load(ctx, tx, id, "payment_method").await?;
+    let customer_id = detach_from_customer(ctx, tx, &mut payment_method).await?;
     if let Some(mut customer) = tx.load_for_update::<Customer>(ctx.scope(), &customer_id).await?
-        && customer.invoice_settings.default_payment_method.as_deref() == Some(id.as_str())
+        && customer.invoice_settings.default_payment_method.as_deref() == Some(id)
     {
         let before = serde_json::to_value(&customer).map_err(ApiError::internal)?;
         customer.invoice_settings.default_payment_method = None;
         tx.save(ctx.scope(), &customer).await?;
-        respond::emit(&ctx, &mut **tx, "customer.updated", &customer, Some(&before)).await?;
+        respond::emit(ctx, tx, "customer.updated", &customer, Some(&before)).await?;
     }
-    respond::object(&ctx, &mut **tx, &payment_method, &expand).await
+    Ok(payment_method)
 }
 
 /// Detaches a payment method for good (a detached card cannot be attached again) and records the event;

@@ -186,15 +186,25 @@ async fn confirmed(
 }
 
 /// https://docs.stripe.com/api/setup_intents/create
-pub async fn create(ctx: Ctx, Params { mut params, expand }: Params<SetupIntentCreate>) -> ApiResult {
-    params.validate().map_err(|e| refusal(e, None))?;
+pub async fn create(ctx: Ctx, Params { params, expand }: Params<SetupIntentCreate>) -> ApiResult {
     let mut tx = ctx.tx().await;
+    let (intent, declined) = create_intent(&ctx, &mut **tx, params).await?;
+    confirmed(&ctx, &mut **tx, &intent, declined, &expand).await
+}
+
+/// Creates (and, with `confirm`, confirms) a SetupIntent in `tx`: the API's create and the portal's card form.
+/// `Some(error)` beside the intent when the card was declined; the intent and its events are kept then.
+pub async fn create_intent(
+    ctx: &Ctx,
+    tx: &mut dyn Tx,
+    mut params: SetupIntentCreate,
+) -> Result<(SetupIntent, Option<ApiError>), ApiError> {
+    params.validate().map_err(|e| refusal(e, None))?;
     if let Some(customer) = &params.customer {
-        check_customer(&ctx, &mut **tx, customer).await?;
+        check_customer(ctx, tx, customer).await?;
     }
     let payment_method =
-        requested_payment_method(&ctx, &mut **tx, params.payment_method.take(), params.payment_method_data.take())
-            .await?;
+        requested_payment_method(ctx, tx, params.payment_method.take(), params.payment_method_data.take()).await?;
     if let Some(pm) = &payment_method {
         check_ownership(&pm.id, pm.customer.as_deref(), params.customer.as_deref())?;
     }
@@ -207,10 +217,10 @@ pub async fn create(ctx: Ctx, Params { mut params, expand }: Params<SetupIntentC
     let confirm = params.confirm == Some(true);
     let mut intent = SetupIntent::create(params, ctx.scope().livemode, ctx.now()).map_err(|e| refusal(e, None))?;
     tx.create(ctx.scope(), &intent).await?;
-    respond::emit(&ctx, &mut **tx, "setup_intent.created", &intent, None).await?;
+    respond::emit(ctx, tx, "setup_intent.created", &intent, None).await?;
     let declined = match confirm {
         // A refused confirmation undoes the create, so the error names no intent.
-        true => run_confirm(&ctx, &mut **tx, &mut intent, request).await.map_err(|mut e| {
+        true => run_confirm(ctx, tx, &mut intent, request).await.map_err(|mut e| {
             if let Some(extra) = e.extra.as_mut() {
                 extra.remove("setup_intent");
             }
@@ -218,7 +228,7 @@ pub async fn create(ctx: Ctx, Params { mut params, expand }: Params<SetupIntentC
         })?,
         false => None,
     };
-    confirmed(&ctx, &mut **tx, &intent, declined, &expand).await
+    Ok((intent, declined))
 }
 
 /// https://docs.stripe.com/api/setup_intents/retrieve
@@ -341,25 +351,34 @@ pub async fn authenticate(
     Path(id): Path<String>,
     Params { params, expand }: Params<AuthenticateParams>,
 ) -> ApiResult {
+    let mut tx = ctx.tx().await;
+    let intent = authenticate_intent(&ctx, &mut **tx, &id, params.outcome.unwrap_or_default()).await?;
+    respond::object(&ctx, &mut **tx, &intent, &expand).await
+}
+
+/// The test helper's logic in `tx`, shared with the portal's simulated challenge page.
+pub async fn authenticate_intent(
+    ctx: &Ctx,
+    tx: &mut dyn Tx,
+    id: &str,
+    outcome: AuthenticationOutcome,
+) -> Result<SetupIntent, ApiError> {
     if ctx.scope().livemode {
         return Err(ApiError::invalid_request("Test helpers can only be used with a test mode key (sk_test_…)."));
     }
-    let mut tx = ctx.tx().await;
-    let mut intent = load(&ctx, &mut **tx, &id).await?;
+    let mut intent = load(ctx, tx, id).await?;
     intent.awaiting_authentication().map_err(|e| refusal(e, Some(&intent)))?;
     let pm_id = intent.payment_method.clone().ok_or_else(|| {
         ApiError::internal(format!("setup intent {id} awaits authentication without a payment method"))
     })?;
-    let payment_method = payment_methods::load(&ctx, &mut **tx, &pm_id, "payment_method").await?;
+    let payment_method = payment_methods::load(ctx, tx, &pm_id, "payment_method").await?;
     let snapshot = intent.clone();
-    let transition = intent
-        .authenticate(params.outcome.unwrap_or_default(), &payment_method)
-        .map_err(|e| refusal(e, Some(&snapshot)))?;
+    let transition = intent.authenticate(outcome, &payment_method).map_err(|e| refusal(e, Some(&snapshot)))?;
     if transition == Transition::Succeeded {
-        let mut record = payment_methods::record(&ctx, &mut **tx, &pm_id).await?;
-        set_up(&ctx, &mut **tx, &intent, payment_method, &mut record).await?;
+        let mut record = payment_methods::record(ctx, tx, &pm_id).await?;
+        set_up(ctx, tx, &intent, payment_method, &mut record).await?;
     }
     tx.save(ctx.scope(), &intent).await?;
-    respond::emit(&ctx, &mut **tx, transition.event_type(), &intent, None).await?;
-    respond::object(&ctx, &mut **tx, &intent, &expand).await
+    respond::emit(ctx, tx, transition.event_type(), &intent, None).await?;
+    Ok(intent)
 }
