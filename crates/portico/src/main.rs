@@ -115,10 +115,12 @@ enum Command {
         #[command(flatten)]
         database: Database,
     },
-    /// Fill a fresh database with a demo catalogue and customers, and print what to open.
+    /// Serve Portico with demo data (a catalogue, customers, subscriptions) and print portal links to open.
     Demo {
         #[arg(long, env = "PORTICO_DATABASE_URL", default_value = "sqlite://portico-demo.db")]
         database_url: String,
+        #[arg(long, env = "PORTICO_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
         #[arg(long, env = "PORTICO_SECRET_KEY", hide_env_values = true)]
         secret_key: Option<String>,
     },
@@ -177,8 +179,8 @@ async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         Command::Listen { forward_to, api_base, api_key, events } => {
             portico::listen::run(portico::listen::Options { forward_to, api_base, api_key, events }).await?;
         }
-        Command::Demo { database_url, secret_key } => {
-            portico::demo::run(&database_url, secret_key.as_deref(), now()).await?;
+        Command::Demo { database_url, listen, secret_key } => {
+            portico::demo::run(&database_url, &listen, secret_key.as_deref(), now()).await?;
         }
     }
     Ok(())

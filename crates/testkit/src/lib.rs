@@ -4,6 +4,8 @@
 //! PostgreSQL tests need `PORTICO_TEST_POSTGRES_URL` (a URL whose user may `CREATE DATABASE`); the project's
 //! test command (`scripts/test`) starts a throwaway cluster and sets it.
 
+pub mod portal;
+
 use std::sync::Arc;
 
 use portico_store::Store;
