@@ -11,6 +11,7 @@ mod csrf;
 mod entry;
 mod form;
 mod home;
+pub mod pdf;
 mod payment_methods;
 pub mod i18n;
 mod refusal;
