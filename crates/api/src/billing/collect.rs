@@ -36,7 +36,7 @@ pub async fn finalize(
     sub: Option<&mut Subscription>,
 ) -> Result<bool, ApiError> {
     let before_customer = respond::wire(&*customer)?;
-    let paid = invoicing::finalize(invoice, customer, &ctx.state().public_url, ctx.now())
+    let paid = invoicing::finalize(invoice, customer, ctx.scope(), &ctx.state().public_url, ctx.now())
         .map_err(|e| ApiError::invalid_request(e.0))?;
     tx.save(ctx.scope(), &*customer).await?;
     if customer.balance != before_customer["balance"].as_i64().unwrap_or_default() {
@@ -109,11 +109,7 @@ pub async fn attempt(
     let collected = match attempt.outcome {
         Outcome::Succeeded => {
             invoicing::record_successful_attempt(invoice, now);
-            respond::emit(ctx, tx, "invoice.paid", invoice, None).await?;
-            respond::emit(ctx, tx, "invoice.payment_succeeded", invoice, None).await?;
-            if let Some(sub) = sub {
-                lifecycle::invoice_paid(sub, invoice);
-            }
+            paid(ctx, tx, invoice, sub).await?;
             return Ok(Collected::Paid);
         }
         Outcome::RequiresAction => Collected::RequiresAction,
@@ -126,6 +122,22 @@ pub async fn attempt(
     };
     record_failure(ctx, tx, invoice, sub, event).await?;
     Ok(collected)
+}
+
+/// What follows an invoice's successful payment (already marked paid): `invoice.paid`,
+/// `invoice.payment_succeeded`, and its subscription moves on.
+pub async fn paid(
+    ctx: &Ctx,
+    tx: &mut dyn Tx,
+    invoice: &Invoice,
+    sub: Option<&mut Subscription>,
+) -> Result<(), ApiError> {
+    respond::emit(ctx, tx, "invoice.paid", invoice, None).await?;
+    respond::emit(ctx, tx, "invoice.payment_succeeded", invoice, None).await?;
+    if let Some(sub) = sub {
+        lifecycle::invoice_paid(sub, invoice);
+    }
+    Ok(())
 }
 
 /// Counts an unsuccessful automatic attempt against the retry schedule, emits `event`

@@ -5,8 +5,10 @@
 use axum::extract::Path;
 use portico_core::billing::{invoicing, lifecycle};
 use portico_core::objects::invoice::{Invoice, Status};
+use portico_core::objects::setup_intent::AuthenticationOutcome;
 use portico_core::objects::subscription::{CollectionMethod, Subscription};
 use portico_core::objects::{Customer, Object};
+use portico_core::payments::Outcome;
 use portico_store::{FieldFilter, Scalar, Tx, TxExt};
 use serde::Deserialize;
 use serde_json::json;
@@ -16,6 +18,7 @@ use crate::billing::due::save_subscription;
 use crate::context::{Ctx, error_keeping_changes};
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ListParams, NoParams, Params};
+use crate::resources::payment_intents;
 use crate::respond;
 
 async fn load(ctx: &Ctx, tx: &mut dyn Tx, id: &str) -> Result<Invoice, ApiError> {
@@ -122,10 +125,10 @@ pub async fn finalize(
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PayParams {
-    payment_method: Option<String>,
-    paid_out_of_band: Option<bool>,
-    off_session: Option<bool>,
-    forgive: Option<bool>,
+    pub payment_method: Option<String>,
+    pub paid_out_of_band: Option<bool>,
+    pub off_session: Option<bool>,
+    pub forgive: Option<bool>,
 }
 
 /// https://docs.stripe.com/api/invoices/pay: with the invoice's, the subscription's or the customer's default
@@ -133,13 +136,37 @@ pub struct PayParams {
 pub async fn pay(ctx: Ctx, Path(id): Path<String>, Params { params, expand }: Params<PayParams>) -> ApiResult {
     let mut tx = ctx.tx().await;
     let tx: &mut dyn Tx = &mut **tx;
-    let mut invoice = load(&ctx, tx, &id).await?;
-    let mut customer = at_customer_time(&ctx, tx, &invoice).await?;
+    let (invoice, collected) = pay_invoice(&ctx, tx, &id, params).await?;
+    let declined = match collected {
+        Some(Collected::Declined(error)) => Some(ApiError::from(error)),
+        Some(Collected::RequiresAction) => Some(ApiError::invalid_request(
+            "This invoice's payment requires the customer to authenticate (3-D Secure); confirm its PaymentIntent.",
+        )),
+        _ => None,
+    };
+    if let Some(error) = declined {
+        // Stripe keeps the failed attempt (the charge, the invoice's attempt count) while answering 402.
+        return Ok(error_keeping_changes(error));
+    }
+    respond::object(&ctx, tx, &invoice, &expand).await
+}
+
+/// The body of [`pay`], for the portal and the hosted invoice page too: the invoice afterwards (saved, with its
+/// subscription) and how the collection attempt ended, when one was made. A declined or unauthenticated
+/// attempt is no error here: its charge, intent and events are kept, as Stripe keeps them.
+pub async fn pay_invoice(
+    ctx: &Ctx,
+    tx: &mut dyn Tx,
+    id: &str,
+    params: PayParams,
+) -> Result<(Invoice, Option<Collected>), ApiError> {
+    let mut invoice = load(ctx, tx, id).await?;
+    let mut customer = at_customer_time(ctx, tx, &invoice).await?;
     let _ = params.forgive;
-    let mut sub = subscription_of(&ctx, tx, &invoice).await?;
+    let mut sub = subscription_of(ctx, tx, &invoice).await?;
     let before = sub.as_ref().map(respond::wire).transpose()?;
     if invoice.status == Status::Draft {
-        collect::finalize(&ctx, tx, &mut invoice, &mut customer, sub.as_mut()).await?;
+        collect::finalize(ctx, tx, &mut invoice, &mut customer, sub.as_mut()).await?;
     }
     if !matches!(invoice.status, Status::Open | Status::Uncollectible | Status::Paid) {
         return Err(ApiError::invalid_request(format!(
@@ -152,12 +179,12 @@ pub async fn pay(ctx: Ctx, Path(id): Path<String>, Params { params, expand }: Pa
             ApiError::invalid_request("Invoice is already paid").with_extra("code", json!("invoice_already_paid"))
         );
     }
-    let mut declined = None;
+    let mut collected = None;
     if invoice.status != Status::Paid {
         if params.paid_out_of_band == Some(true) {
             invoicing::mark_paid(&mut invoice, ctx.now());
             invoice.amount_paid = 0;
-            respond::emit(&ctx, tx, "invoice.paid", &invoice, None).await?;
+            respond::emit(ctx, tx, "invoice.paid", &invoice, None).await?;
             if let Some(sub) = sub.as_mut() {
                 lifecycle::invoice_paid(sub, &invoice);
             }
@@ -177,24 +204,17 @@ pub async fn pay(ctx: Ctx, Path(id): Path<String>, Params { params, expand }: Pa
             if reopen {
                 invoice.status = Status::Open;
             }
-            match collect::attempt(
-                &ctx,
-                tx,
-                &mut invoice,
-                sub.as_mut(),
-                Some(&method),
-                params.off_session.unwrap_or(false),
-            )
-            .await?
-            {
-                Collected::Declined(error) => declined = Some(ApiError::from(error)),
-                Collected::RequiresAction => {
-                    declined = Some(ApiError::invalid_request(
-                        "This invoice's payment requires the customer to authenticate (3-D Secure); confirm its PaymentIntent.",
-                    ))
-                }
-                _ => {}
-            }
+            collected = Some(
+                collect::attempt(
+                    ctx,
+                    tx,
+                    &mut invoice,
+                    sub.as_mut(),
+                    Some(&method),
+                    params.off_session.unwrap_or(false),
+                )
+                .await?,
+            );
             if reopen && invoice.status == Status::Open {
                 invoice.status = Status::Uncollectible;
             }
@@ -202,13 +222,51 @@ pub async fn pay(ctx: Ctx, Path(id): Path<String>, Params { params, expand }: Pa
     }
     tx.save(ctx.scope(), &invoice).await?;
     if let (Some(sub), Some(before)) = (sub, before) {
-        save_subscription(&ctx, tx, &sub, &before).await?;
+        save_subscription(ctx, tx, &sub, &before).await?;
     }
-    if let Some(error) = declined {
-        // Stripe keeps the failed attempt (the charge, the invoice's attempt count) while answering 402.
-        return Ok(error_keeping_changes(error));
+    Ok((invoice, collected))
+}
+
+/// The customer answered the 3-D Secure challenge of the invoice's PaymentIntent (the hosted invoice page's):
+/// passed and charged, the invoice is paid as by [`pay`]; otherwise it stays open, the failure counted and
+/// `invoice.payment_failed` sent. Returns the invoice and, when it is not paid, the card error or the
+/// authentication failure.
+pub async fn complete_authentication(
+    ctx: &Ctx,
+    tx: &mut dyn Tx,
+    id: &str,
+    outcome: AuthenticationOutcome,
+) -> Result<(Invoice, Option<ApiError>), ApiError> {
+    let mut invoice = load(ctx, tx, id).await?;
+    at_customer_time(ctx, tx, &invoice).await?;
+    let intent = invoice
+        .engine
+        .payment_intent
+        .clone()
+        .ok_or_else(|| ApiError::invalid_request("This invoice has no payment awaiting authentication."))?;
+    let attempt = payment_intents::authenticate_intent(ctx, tx, &intent, outcome).await?;
+    let mut sub = subscription_of(ctx, tx, &invoice).await?;
+    let before = sub.as_ref().map(respond::wire).transpose()?;
+    let failure = match attempt.outcome {
+        Outcome::Succeeded => {
+            invoicing::mark_paid(&mut invoice, ctx.now());
+            collect::paid(ctx, tx, &invoice, sub.as_mut()).await?;
+            None
+        }
+        Outcome::Failed(error) => Some(ApiError::from(error)),
+        Outcome::RequiresAction | Outcome::RequiresPaymentMethod => Some(
+            ApiError::invalid_request("The customer did not authenticate the payment.")
+                .with_extra("code", json!("payment_intent_authentication_failure")),
+        ),
+    };
+    if failure.is_some() {
+        collect::record_failure(ctx, tx, &mut invoice, sub.as_mut(), "invoice.payment_failed").await?;
     }
-    respond::object(&ctx, tx, &invoice, &expand).await
+    tx.save(ctx.scope(), &invoice).await?;
+    if let (Some(sub), Some(before)) = (sub, before) {
+        save_subscription(ctx, tx, &sub, &before).await?;
+    }
+    Ok((invoice, failure))
 }
 
 /// https://docs.stripe.com/api/invoices/void

@@ -273,20 +273,32 @@ pub async fn authenticate(
         return Err(ApiError::invalid_request("Test helpers can only be used with a test mode key (sk_test_…)."));
     }
     let mut tx = ctx.tx().await;
-    let intent = load(&ctx, &mut **tx, &id).await?;
+    let attempt = authenticate_intent(&ctx, &mut **tx, &id, params.outcome.unwrap_or_default()).await?;
+    respond::object(&ctx, &mut **tx, &attempt.payment_intent, &expand).await
+}
+
+/// The customer's answer to 3-D Secure on the intent `id`, recorded with its events (the test helper above,
+/// and the hosted invoice page's challenge).
+pub async fn authenticate_intent(
+    ctx: &Ctx,
+    tx: &mut dyn Tx,
+    id: &str,
+    outcome: AuthenticationOutcome,
+) -> Result<Attempt, ApiError> {
+    let intent = load(ctx, tx, id).await?;
     intent.awaiting_authentication().map_err(|e| refusal(e, Some(&intent)))?;
     let pm_id = intent.payment_method.clone().ok_or_else(|| {
         ApiError::internal(format!("payment intent {id} awaits authentication without a payment method"))
     })?;
-    let payment_method = payment_methods::load(&ctx, &mut **tx, &pm_id, "payment_method").await?;
-    let attempt = match params.outcome.unwrap_or_default() {
+    let payment_method = payment_methods::load(ctx, tx, &pm_id, "payment_method").await?;
+    let attempt = match outcome {
         AuthenticationOutcome::Succeed => {
-            let card_record = payment_methods::record(&ctx, &mut **tx, &pm_id).await?;
+            let card_record = payment_methods::record(ctx, tx, &pm_id).await?;
             let card = Instrument { payment_method: &payment_method, record: &card_record };
             payments::complete_authentication(&*ctx.state().processor, &intent, card, ctx.now())
         }
         AuthenticationOutcome::Fail => payments::fail_authentication(&intent, &payment_method),
     };
-    record(&ctx, &mut **tx, &attempt, false).await?;
-    respond::object(&ctx, &mut **tx, &attempt.payment_intent, &expand).await
+    record(ctx, tx, &attempt, false).await?;
+    Ok(attempt)
 }

@@ -4,13 +4,14 @@
 use serde_json::{Value, json};
 
 use crate::objects::TaxRate;
+use crate::objects::billing_portal::session::secret;
 use crate::objects::customer::Customer;
 use crate::objects::invoice::{
     DiscountAmount, Invoice, InvoiceEngine, LineItem, Lines, Period, Status, StatusTransitions,
 };
 use crate::objects::subscription::CollectionMethod;
 use crate::objects::tax_rate::{LineTax, exclusive_total};
-use crate::{Timestamp, ids};
+use crate::{Scope, Timestamp, ids};
 
 /// Stripe leaves a renewal invoice in draft for about an hour before finalizing it (spec 4.6).
 pub const DRAFT_WINDOW: Timestamp = 3600;
@@ -217,9 +218,13 @@ pub struct TransitionError(pub String);
 
 /// Draft → open. Numbers the invoice from the customer's sequence, applies the customer's balance, sets the
 /// hosted URLs and the collection schedule. A zero-amount invoice is paid on the spot (returns true).
+///
+/// The hosted URLs' token names `scope` (as portal session secrets do): ids do not carry their account, and the
+/// hosted page is reached without a session, so the token is what says where to look for the invoice.
 pub fn finalize(
     invoice: &mut Invoice,
     customer: &mut Customer,
+    scope: &Scope,
     public_url: &str,
     now: Timestamp,
 ) -> Result<bool, TransitionError> {
@@ -239,7 +244,7 @@ pub fn finalize(
     invoice.status_transitions.finalized_at = Some(now);
     invoice.effective_at = Some(now);
     invoice.automatically_finalizes_at = None;
-    let token = ids::random_base62(32);
+    let token = secret::mint(scope);
     invoice.hosted_invoice_url = Some(format!("{public_url}/i/{}/{token}", invoice.id));
     invoice.invoice_pdf = Some(format!("{public_url}/i/{}/{token}/pdf", invoice.id));
     invoice.engine.access_token = Some(token);
