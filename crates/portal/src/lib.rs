@@ -11,6 +11,7 @@ mod csrf;
 mod entry;
 mod form;
 mod home;
+mod invoices;
 pub mod pdf;
 mod payment_methods;
 pub mod i18n;
@@ -36,6 +37,13 @@ pub fn router(state: AppState) -> Router {
         .route("/p/payment-methods/{id}/default", axum::routing::post(payment_methods::make_default))
         .route("/p/payment-methods/{id}/remove", axum::routing::post(payment_methods::remove))
         .route("/p/payment-methods/authenticate/{id}", get(payment_methods::challenge).post(payment_methods::authenticate))
+        .route("/p/invoices", get(invoices::list))
+        .route("/p/invoices/{id}/pay", get(invoices::pay_form).post(invoices::pay))
+        .route("/p/invoices/{id}/authenticate", get(invoices::challenge).post(invoices::authenticate))
+        .route("/i/{invoice}/{token}", get(invoices::hosted))
+        .route("/i/{invoice}/{token}/pay", axum::routing::post(invoices::hosted_pay))
+        .route("/i/{invoice}/{token}/authenticate", get(invoices::hosted_challenge).post(invoices::hosted_authenticate))
+        .route("/i/{invoice}/{token}/pdf", get(invoices::download))
         .route("/p/assets/portal.css", get(stylesheet))
         .layer(middleware::map_response(protect))
         .layer(middleware::from_fn(server_timing))
