@@ -34,6 +34,8 @@ struct Home {
     billing: Option<Billing>,
     invoices: Option<Vec<InvoiceRow>>,
     more_invoices: bool,
+    /// What a form just did, after its redirect here (`?updated=billing`).
+    notice: Option<String>,
 }
 
 impl Page for Home {
@@ -54,15 +56,21 @@ struct Billing {
 }
 
 /// `GET /p/`
-pub async fn show(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    match render(&state, &headers).await {
+pub async fn show(State(state): State<AppState>, headers: HeaderMap, uri: axum::http::Uri) -> Response {
+    match render(&state, &headers, uri.query().unwrap_or_default()).await {
         Ok(response) => response,
         Err(refusal) => refusal.into_response(),
     }
 }
 
-async fn render(state: &AppState, headers: &HeaderMap) -> Result<Response, Refusal> {
+async fn render(state: &AppState, headers: &HeaderMap, query: &str) -> Result<Response, Refusal> {
     let mut visit = Visit::begin(state, headers, portico_api::context::unix_now()).await?;
+    if let Some(flow) = crate::flows::active(&visit) {
+        // A deep link shows only its task.
+        let start = format!("{}{}", crate::cookie::portal_path(&visit.state.public_url), crate::flows::start_path(flow));
+        visit.commit().await?;
+        return Ok(render::see_other(&start));
+    }
     let features = visit.configuration.features.clone();
     // Subscriptions always show (read-only when neither update nor cancel is enabled), as in Stripe's portal.
     let subscriptions = Some(subscriptions(&mut visit).await?);
@@ -77,7 +85,9 @@ async fn render(state: &AppState, headers: &HeaderMap) -> Result<Response, Refus
     } else {
         (None, false)
     };
-    let page = Home { chrome: Chrome::of(&visit), subscriptions, payment_methods, billing, invoices, more_invoices };
+    let notice = query.split('&').any(|pair| pair == "updated=billing").then(|| visit.lang.t("billing-updated"));
+    let page =
+        Home { chrome: Chrome::of(&visit), subscriptions, payment_methods, billing, invoices, more_invoices, notice };
     visit.commit().await?;
     Ok(render::html(StatusCode::OK, &page))
 }
@@ -99,7 +109,8 @@ async fn subscriptions(visit: &mut Visit) -> Result<Vec<SubscriptionRow>, Refusa
             products.insert(product.id, product.name);
         }
     }
-    Ok(shown.iter().map(|sub| views::subscription_row(&visit.lang, sub, &products)).collect())
+    let features = &visit.configuration.features;
+    Ok(shown.iter().map(|sub| views::subscription_row(&visit.lang, sub, &products, features)).collect())
 }
 
 async fn payment_methods(visit: &mut Visit) -> Result<Vec<PaymentMethodRow>, Refusal> {

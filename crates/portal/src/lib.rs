@@ -9,6 +9,7 @@ mod context;
 mod cookie;
 mod csrf;
 mod entry;
+mod flows;
 mod form;
 mod home;
 mod invoices;
@@ -17,6 +18,7 @@ mod payment_methods;
 pub mod i18n;
 mod refusal;
 mod render;
+mod subscription_actions;
 mod views;
 
 use axum::Router;
@@ -32,6 +34,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/p/session/{secret}", get(entry::open))
         .route("/p/", get(home::show))
+        .route("/p/done", get(flows::confirmation))
         .route("/p/payment-methods", get(payment_methods::list))
         .route("/p/payment-methods/new", get(payment_methods::new).post(payment_methods::create))
         .route("/p/payment-methods/{id}/default", axum::routing::post(payment_methods::make_default))

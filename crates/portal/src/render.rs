@@ -44,7 +44,7 @@ impl Chrome {
             headline,
             terms_url: profile.terms_of_service_url.clone(),
             privacy_url: profile.privacy_policy_url.clone(),
-            navigation: visit.session.flow.is_none(),
+            navigation: crate::flows::active(visit).is_none(),
         }
     }
 

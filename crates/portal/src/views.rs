@@ -4,12 +4,14 @@
 use std::collections::BTreeMap;
 
 use portico_core::objects::address::{Address, Shipping};
+use portico_core::objects::billing_portal::configuration::Features;
 use portico_core::objects::invoice::{Invoice, Status as InvoiceStatus};
 use portico_core::objects::payment_method::PaymentMethod;
 use portico_core::objects::price::{Interval, Price};
 use portico_core::objects::subscription::{Status, Subscription};
 
 use crate::i18n::Lang;
+use crate::subscription_actions::{self, Actions};
 
 /// A status shown as a coloured badge: its text and its CSS class.
 pub struct Badge {
@@ -24,6 +26,9 @@ pub struct SubscriptionRow {
     pub status: Badge,
     /// What happens next: renewal, cancellation, trial end, pause.
     pub note: Option<String>,
+    pub actions: Actions,
+    /// Why the subscription cannot be updated here, in plain words.
+    pub limitation: Option<String>,
 }
 
 /// Subscriptions a customer still has a stake in: ended ones (`canceled`, `incomplete_expired`) are gone from
@@ -33,7 +38,12 @@ pub fn shown(subscription: &Subscription) -> bool {
 }
 
 /// `products` maps product ids to names.
-pub fn subscription_row(lang: &Lang, sub: &Subscription, products: &BTreeMap<String, String>) -> SubscriptionRow {
+pub fn subscription_row(
+    lang: &Lang,
+    sub: &Subscription,
+    products: &BTreeMap<String, String>,
+    features: &Features,
+) -> SubscriptionRow {
     let names: Vec<&str> = sub
         .items
         .data
@@ -64,7 +74,15 @@ pub fn subscription_row(lang: &Lang, sub: &Subscription, products: &BTreeMap<Str
     } else {
         None
     };
-    SubscriptionRow { id: sub.id.clone(), title: names.join(", "), price, status: subscription_badge(lang, sub.status), note }
+    SubscriptionRow {
+        id: sub.id.clone(),
+        title: names.join(", "),
+        price,
+        status: subscription_badge(lang, sub.status),
+        note,
+        actions: subscription_actions::actions(features, sub),
+        limitation: subscription_actions::update_limitation(lang, features, sub),
+    }
 }
 
 fn subscription_badge(lang: &Lang, status: Status) -> Badge {

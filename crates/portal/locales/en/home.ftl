@@ -59,3 +59,15 @@ invoice-status-open = Open
 invoice-status-uncollectible = Uncollectible
 invoice-status-void = Void
 invoice-status-draft = Draft
+
+subscription-update = Update subscription
+subscription-cancel = Cancel subscription
+subscription-renew = Renew subscription
+subscription-pause = Pause subscription
+subscription-resume = Resume subscription
+# Why the customer cannot change a subscription here (Stripe's documented portal limitations).
+limit-several-items = This subscription has several products, so it can't be changed here. You can still cancel it.
+limit-metered = This subscription is billed by usage, so it can't be changed here. You can still cancel it.
+limit-send-invoice = This subscription is paid by invoice, so it can't be changed here. You can still cancel it.
+limit-schedule = Changes to this subscription are already scheduled, so it can't be changed or cancelled here. Please contact us.
+limit-pending-update = A change to this subscription is waiting for payment. Pay the open invoice to complete it.

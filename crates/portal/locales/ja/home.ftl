@@ -59,3 +59,15 @@ invoice-status-open = 未払い
 invoice-status-uncollectible = 回収不能
 invoice-status-void = 無効
 invoice-status-draft = 下書き
+
+subscription-update = サブスクリプションを変更
+subscription-cancel = サブスクリプションをキャンセル
+subscription-renew = サブスクリプションを更新
+subscription-pause = サブスクリプションを一時停止
+subscription-resume = サブスクリプションを再開
+# Why the customer cannot change a subscription here (Stripe's documented portal limitations).
+limit-several-items = このサブスクリプションには複数の商品が含まれているため、ここでは変更できません。キャンセルは可能です。
+limit-metered = このサブスクリプションは利用量に応じた課金のため、ここでは変更できません。キャンセルは可能です。
+limit-send-invoice = このサブスクリプションは請求書払いのため、ここでは変更できません。キャンセルは可能です。
+limit-schedule = このサブスクリプションには変更が予定されているため、ここでは変更もキャンセルもできません。お問い合わせください。
+limit-pending-update = このサブスクリプションの変更は支払い待ちです。未払いの請求書を支払うと変更が完了します。

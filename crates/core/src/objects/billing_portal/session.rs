@@ -59,6 +59,10 @@ pub struct SessionEngine {
     pub opened_at: Option<Timestamp>,
     /// The latest request of the customer in this session.
     pub last_activity_at: Option<Timestamp>,
+    /// When the session's deep-link flow was completed and it went on as the full portal
+    /// (`after_completion.type=portal_homepage`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow_completed_at: Option<Timestamp>,
 }
 
 /// `after_expiration`: what a customer who comes back after the session expired may do.
@@ -188,7 +192,7 @@ impl Session {
             on_behalf_of: params.on_behalf_of,
             return_url: Some(return_url),
             url: None,
-            engine: SessionEngine { secret_hash, opened_at: None, last_activity_at: None },
+            engine: SessionEngine { secret_hash, opened_at: None, last_activity_at: None, flow_completed_at: None },
         })
     }
 }

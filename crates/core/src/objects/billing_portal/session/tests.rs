@@ -58,7 +58,7 @@ fn a_session_echoes_its_parameters_and_keeps_no_url() {
     assert_eq!(session.locale.as_deref(), Some("pt-BR"));
     assert_eq!(session.on_behalf_of.as_deref(), Some("acct_2"));
     assert_eq!(session.return_url.as_deref(), Some("https://example.com/account"));
-    assert_eq!(session.engine, SessionEngine { secret_hash: "hash".into(), opened_at: None, last_activity_at: None });
+    assert_eq!(session.engine, SessionEngine { secret_hash: "hash".into(), opened_at: None, last_activity_at: None, flow_completed_at: None });
     let wire = serde_json::to_value(&session).unwrap();
     assert!(wire.get("url").is_none(), "the stored document never holds the URL");
     assert_eq!(
