@@ -277,23 +277,6 @@ async fn detach(state: &AppState, headers: &HeaderMap, id: &str, body: &Bytes) -
     Ok(render::see_other(&format!("{root}payment-methods?done=removed")))
 }
 
-/// Where the customer goes once a card is added: in a `payment_method_update` deep link, where the flow's
-/// `after_completion` says; otherwise back to the list with a notice.
-fn after_added(visit: &Visit, root: &str) -> String {
-    use portico_core::objects::billing_portal::session::flow::AfterCompletionType;
-    let list = format!("{root}payment-methods?done=added");
-    let Some(flow) = visit.session.flow.as_ref().filter(|flow| flow.kind == FlowType::PaymentMethodUpdate) else {
-        return list;
-    };
-    match flow.after_completion.kind {
-        AfterCompletionType::Redirect => {
-            flow.after_completion.redirect.as_ref().map(|redirect| redirect.return_url.clone()).unwrap_or(list)
-        }
-        AfterCompletionType::PortalHomepage => root.to_owned(),
-        AfterCompletionType::HostedConfirmation => list,
-    }
-}
-
 /// After a card is set up: it becomes the customer's default when there is none yet, or when the session is
 /// a `payment_method_update` deep link (spec 2.4).
 async fn default_if_needed(visit: &mut Visit, pm: &str) -> Result<(), portico_api::error::ApiError> {

@@ -20,7 +20,7 @@ use portico_core::objects::payment_method::{
 };
 use portico_core::objects::setup_intent::{SetupIntentCreate, SetupIntentStatus, Usage};
 
-use super::{after_added, default_if_needed, enabled, respond};
+use super::{default_if_needed, enabled, respond};
 use crate::context::Visit;
 use crate::form::{self, Form};
 use crate::i18n::Lang;
@@ -159,9 +159,10 @@ async fn submit(state: &AppState, headers: &HeaderMap, body: &Bytes) -> Result<R
             if let Err(error) = default_if_needed(&mut visit, pm).await {
                 return failed(state, headers, visit, typed, &error).await;
             }
-            let location = after_added(&visit, &root);
+            let otherwise = format!("{root}payment-methods?done=added");
+            let response = crate::flows::finish(&mut visit, "payment_method_added", &otherwise).await?;
             visit.commit().await?;
-            Ok(render::see_other(&location))
+            Ok(response)
         }
         (status, _) => Err(Refusal::failed(format!("setup intent {} confirmed to {status:?}", intent.id))),
     }

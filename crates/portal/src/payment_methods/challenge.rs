@@ -15,7 +15,7 @@ use portico_core::objects::setup_intent::{AuthenticationOutcome, SetupIntent, Se
 use portico_store::TxExt;
 
 use super::add::{self, Typed};
-use super::{after_added, default_if_needed, enabled, respond};
+use super::{default_if_needed, enabled, respond};
 use crate::context::Visit;
 use crate::form;
 use crate::refusal::Refusal;
@@ -122,9 +122,10 @@ async fn answer(state: &AppState, headers: &HeaderMap, id: &str, body: &Bytes) -
                 let errors = add::api_errors(&visit.lang, &error);
                 return add::card_page(visit, StatusCode::UNPROCESSABLE_ENTITY, typed(card.as_ref()), errors).await;
             }
-            let location = after_added(&visit, &root);
+            let otherwise = format!("{root}payment-methods?done=added");
+            let response = crate::flows::finish(&mut visit, "payment_method_added", &otherwise).await?;
             visit.commit().await?;
-            Ok(render::see_other(&location))
+            Ok(response)
         }
         // A failed challenge is kept, as Stripe keeps it (`setup_intent.setup_failed`); the form shows again.
         _ => {
