@@ -6,7 +6,7 @@
 use axum::extract::Path;
 use portico_core::billing::change;
 use portico_core::objects::subscription::{
-    AnchorChange, PaymentBehavior, Status, SubscriptionPause, SubscriptionResume,
+    AnchorChange, PaymentBehavior, Status, Subscription, SubscriptionPause, SubscriptionResume,
 };
 use portico_store::{Tx, TxExt};
 
@@ -26,7 +26,18 @@ pub async fn pause(
 ) -> ApiResult {
     let mut tx = ctx.tx().await;
     let tx: &mut dyn Tx = &mut **tx;
-    let (mut sub, _) = load_for_change(&ctx, tx, &id).await?;
+    let sub = pause_subscription(&ctx, tx, &id, params).await?;
+    respond::object(&ctx, tx, &sub, &expand).await
+}
+
+/// The pause's logic in the caller's transaction (the API's handler and the customer portal share it).
+pub async fn pause_subscription(
+    ctx: &Ctx,
+    tx: &mut dyn Tx,
+    id: &str,
+    params: SubscriptionPause,
+) -> Result<Subscription, ApiError> {
+    let (mut sub, _) = load_for_change(ctx, tx, id).await?;
     match params.kind.as_deref() {
         Some("subscription") => {}
         Some(_) => return Err(ApiError::invalid_request("Invalid type: must be subscription").with_param("type")),
@@ -41,8 +52,8 @@ pub async fn pause(
     }
     let before = respond::wire(&sub)?;
     sub.status = Status::Paused;
-    save_subscription(&ctx, tx, &sub, &before).await?;
-    respond::object(&ctx, tx, &sub, &expand).await
+    save_subscription(ctx, tx, &sub, &before).await?;
+    Ok(sub)
 }
 
 /// Resumes a paused subscription and bills the period it resumes into.
@@ -53,7 +64,18 @@ pub async fn resume(
 ) -> ApiResult {
     let mut tx = ctx.tx().await;
     let tx: &mut dyn Tx = &mut **tx;
-    let (mut sub, mut customer) = load_for_change(&ctx, tx, &id).await?;
+    let sub = resume_subscription(&ctx, tx, &id, params).await?;
+    respond::object(&ctx, tx, &sub, &expand).await
+}
+
+/// The resumption's logic in the caller's transaction (the API's handler and the customer portal share it).
+pub async fn resume_subscription(
+    ctx: &Ctx,
+    tx: &mut dyn Tx,
+    id: &str,
+    params: SubscriptionResume,
+) -> Result<Subscription, ApiError> {
+    let (mut sub, mut customer) = load_for_change(ctx, tx, id).await?;
     if sub.status != Status::Paused {
         return Err(ApiError::invalid_request(format!(
             "Only a paused subscription can be resumed; this one is `{}`.",
@@ -73,11 +95,11 @@ pub async fn resume(
     let _ = (params.proration_behavior, params.proration_date); // Nothing of a paused period is prorated.
     let before = respond::wire(&sub)?;
     let unchanged = sub.clone();
-    let names = crate::billing::product_names(&ctx, tx, sub.items.data.iter().map(|i| &i.price)).await?;
+    let names = crate::billing::product_names(ctx, tx, sub.items.data.iter().map(|i| &i.price)).await?;
     let anchor_now = params.billing_cycle_anchor != Some(AnchorChange::Unchanged);
     let mut invoice = change::resume(&mut sub, &customer, &names, anchor_now, ctx.now());
-    crate::billing::discounts::apply_to_subscription_invoice(&ctx, tx, &mut sub, &mut invoice, &[]).await?;
-    crate::billing::subscribe::bill(&ctx, tx, &mut sub, &mut customer, &mut invoice, behavior, true).await?;
+    crate::billing::discounts::apply_to_subscription_invoice(ctx, tx, &mut sub, &mut invoice, &[]).await?;
+    crate::billing::subscribe::bill(ctx, tx, &mut sub, &mut customer, &mut invoice, behavior, true).await?;
     if behavior == PaymentBehavior::PendingIfIncomplete
         && invoice.status != portico_core::objects::invoice::Status::Paid
     {
@@ -86,6 +108,6 @@ pub async fn resume(
         change::hold_pending(&mut sub, resumed, &invoice, ctx.now());
     }
     tx.save(ctx.scope(), &invoice).await?;
-    save_subscription(&ctx, tx, &sub, &before).await?;
-    respond::object(&ctx, tx, &sub, &expand).await
+    save_subscription(ctx, tx, &sub, &before).await?;
+    Ok(sub)
 }

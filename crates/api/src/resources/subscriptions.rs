@@ -489,7 +489,18 @@ pub async fn cancel(
 ) -> ApiResult {
     let mut tx = ctx.tx().await;
     let tx: &mut dyn Tx = &mut **tx;
-    let (mut sub, mut customer) = load_for_change(&ctx, tx, &id).await?;
+    let sub = cancel_subscription(&ctx, tx, &id, params).await?;
+    respond::object(&ctx, tx, &sub, &expand).await
+}
+
+/// The cancellation's logic in the caller's transaction (the API's handler and the customer portal share it).
+pub async fn cancel_subscription(
+    ctx: &Ctx,
+    tx: &mut dyn Tx,
+    id: &str,
+    params: SubscriptionCancel,
+) -> Result<Subscription, ApiError> {
+    let (mut sub, mut customer) = load_for_change(ctx, tx, id).await?;
     if sub.status.is_terminal() {
         return Err(ApiError::invalid_request(format!("No such subscription: '{id}'")).with_param("id"));
     }
@@ -500,7 +511,7 @@ pub async fn cancel(
     }
     let was_incomplete = sub.status == Status::Incomplete;
     crate::billing::change::cancel(
-        &ctx,
+        ctx,
         tx,
         &mut sub,
         &mut customer,
@@ -511,8 +522,8 @@ pub async fn cancel(
     lifecycle::cancel_now(&mut sub, ctx.now());
     // An incomplete subscription's open first invoice goes with it.
     if was_incomplete {
-        collect::void_latest_invoice(&ctx, tx, &sub).await?;
+        collect::void_latest_invoice(ctx, tx, &sub).await?;
     }
-    save_subscription(&ctx, tx, &sub, &before).await?;
-    respond::object(&ctx, tx, &sub, &expand).await
+    save_subscription(ctx, tx, &sub, &before).await?;
+    Ok(sub)
 }
