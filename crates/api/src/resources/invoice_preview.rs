@@ -28,32 +28,38 @@ use crate::respond;
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PreviewParams {
-    customer: Option<String>,
-    subscription: Option<String>,
-    subscription_details: Option<SubscriptionDetails>,
+    pub customer: Option<String>,
+    pub subscription: Option<String>,
+    pub subscription_details: Option<SubscriptionDetails>,
     /// `next` (default): the next invoice with prorations; `recurring`: the recurring lines only.
-    preview_mode: Option<String>,
-    currency: Option<String>,
+    pub preview_mode: Option<String>,
+    pub currency: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SubscriptionDetails {
-    items: Option<Vec<ItemParams>>,
-    proration_behavior: Option<ProrationBehavior>,
-    proration_date: Option<Timestamp>,
-    billing_cycle_anchor: Option<AnchorChange>,
-    trial_end: Option<TimeOrNow>,
-    cancel_now: Option<bool>,
-    cancel_at_period_end: Option<bool>,
+    pub items: Option<Vec<ItemParams>>,
+    pub proration_behavior: Option<ProrationBehavior>,
+    pub proration_date: Option<Timestamp>,
+    pub billing_cycle_anchor: Option<AnchorChange>,
+    pub trial_end: Option<TimeOrNow>,
+    pub cancel_now: Option<bool>,
+    pub cancel_at_period_end: Option<bool>,
     #[serde(default)]
-    default_tax_rates: Patch<Vec<String>>,
+    pub default_tax_rates: Patch<Vec<String>>,
 }
 
 /// https://docs.stripe.com/api/invoices/create_preview
 pub async fn create_preview(ctx: Ctx, Params { params, expand }: Params<PreviewParams>) -> ApiResult {
     let mut tx = ctx.tx().await;
     let tx: &mut dyn Tx = &mut **tx;
+    let invoice = preview(&ctx, tx, params).await?;
+    respond::object(&ctx, tx, &invoice, &expand).await
+}
+
+/// The preview's logic in the caller's transaction, writing nothing (the customer portal shares it).
+pub async fn preview(ctx: &Ctx, tx: &mut dyn Tx, params: PreviewParams) -> Result<Invoice, ApiError> {
     let recurring_only = match params.preview_mode.as_deref() {
         None | Some("next") => false,
         Some("recurring") => true,
@@ -89,8 +95,8 @@ pub async fn create_preview(ctx: Ctx, Params { params, expand }: Params<PreviewP
     crate::billing::customer_now(&ctx, tx, &customer).await?;
     let details = params.subscription_details.unwrap_or_default();
     let mut invoice = match sub {
-        Some(sub) => preview_change(&ctx, tx, sub, &customer, details, recurring_only).await?,
-        None => preview_new(&ctx, tx, &customer, details).await?,
+        Some(sub) => preview_change(ctx, tx, sub, &customer, details, recurring_only).await?,
+        None => preview_new(ctx, tx, &customer, details).await?,
     };
     // What the customer's balance would do to it, as finalization will.
     invoice.starting_balance = customer.balance;
@@ -101,7 +107,7 @@ pub async fn create_preview(ctx: Ctx, Params { params, expand }: Params<PreviewP
     }
     invoice.lines.url = format!("/v1/invoices/{id}/lines");
     invoice.id = id;
-    respond::object(&ctx, tx, &invoice, &expand).await
+    Ok(invoice)
 }
 
 async fn preview_change(

@@ -140,8 +140,9 @@ pub async fn create(ctx: Ctx, Params { params, expand }: Params<ScheduleCreate>)
     respond::object(&ctx, tx, &schedule, &expand).await
 }
 
-/// A schedule of one phase, the subscription as it is until its period ends.
-async fn from_subscription(
+/// A schedule of one phase, the subscription as it is until its period ends (the customer portal starts its
+/// period-end changes with it).
+pub async fn from_subscription(
     ctx: &Ctx,
     tx: &mut dyn Tx,
     id: &str,
@@ -287,9 +288,20 @@ pub async fn retrieve(ctx: Ctx, Path(id): Path<String>, Params { expand, .. }: P
 pub async fn update(ctx: Ctx, Path(id): Path<String>, Params { params, expand }: Params<ScheduleUpdate>) -> ApiResult {
     let mut tx = ctx.tx().await;
     let tx: &mut dyn Tx = &mut **tx;
-    let mut schedule = load(&ctx, tx, &id).await?;
-    let mut customer = super::customers::load(&ctx, tx, &schedule.customer.clone(), "customer").await?;
-    crate::billing::customer_now(&ctx, tx, &customer).await?;
+    let schedule = update_schedule(&ctx, tx, &id, params).await?;
+    respond::object(&ctx, tx, &schedule, &expand).await
+}
+
+/// The update's logic in the caller's transaction (the API's handler and the customer portal share it).
+pub async fn update_schedule(
+    ctx: &Ctx,
+    tx: &mut dyn Tx,
+    id: &str,
+    params: ScheduleUpdate,
+) -> Result<SubscriptionSchedule, ApiError> {
+    let mut schedule = load(ctx, tx, id).await?;
+    let mut customer = super::customers::load(ctx, tx, &schedule.customer.clone(), "customer").await?;
+    crate::billing::customer_now(ctx, tx, &customer).await?;
     if schedule.status.is_over() {
         return Err(ApiError::invalid_request(format!(
             "You cannot update a subscription schedule that is currently in the `{}` status.",
@@ -322,7 +334,7 @@ pub async fn update(ctx: Ctx, Path(id): Path<String>, Params { params, expand }:
             }
             None => first_start.unwrap_or(schedule.phases[0].start_date),
         };
-        let drafts = drafts(&ctx, tx, phases, now).await?;
+        let drafts = drafts(ctx, tx, phases, now).await?;
         let mut laid = laid_out(start, drafts)?;
         if let Some(proration) = params.proration_behavior {
             laid[0].proration_behavior = proration;
@@ -335,17 +347,17 @@ pub async fn update(ctx: Ctx, Path(id): Path<String>, Params { params, expand }:
         }
         if current_items_changed && let Some(sub) = sub.as_mut() {
             let phase = schedule.phases[0].clone();
-            schedules::enter(&ctx, tx, sub, &mut customer, &phase).await?;
+            schedules::enter(ctx, tx, sub, &mut customer, &phase).await?;
         }
     }
     if respond::wire(&schedule)? != before {
         tx.save(ctx.scope(), &schedule).await?;
-        respond::emit(&ctx, tx, "subscription_schedule.updated", &schedule, Some(&before)).await?;
+        respond::emit(ctx, tx, "subscription_schedule.updated", &schedule, Some(&before)).await?;
     }
     if let (Some(sub), Some(sub_before)) = (sub, sub_before) {
-        save_subscription(&ctx, tx, &sub, &sub_before).await?;
+        save_subscription(ctx, tx, &sub, &sub_before).await?;
     }
-    respond::object(&ctx, tx, &schedule, &expand).await
+    Ok(schedule)
 }
 
 /// https://docs.stripe.com/api/subscription_schedules/cancel: the subscription is canceled now.

@@ -300,7 +300,18 @@ pub async fn update(
 ) -> ApiResult {
     let mut tx = ctx.tx().await;
     let tx: &mut dyn Tx = &mut **tx;
-    let (mut sub, mut customer) = load_for_change(&ctx, tx, &id).await?;
+    let sub = update_subscription(&ctx, tx, &id, params).await?;
+    respond::object(&ctx, tx, &sub, &expand).await
+}
+
+/// The update's logic in the caller's transaction (the API's handler and the customer portal share it).
+pub async fn update_subscription(
+    ctx: &Ctx,
+    tx: &mut dyn Tx,
+    id: &str,
+    params: SubscriptionUpdate,
+) -> Result<Subscription, ApiError> {
+    let (mut sub, mut customer) = load_for_change(ctx, tx, id).await?;
     let now = ctx.now();
     if sub.status.is_terminal() {
         return Err(ApiError::invalid_request(
@@ -324,7 +335,7 @@ pub async fn update(
     portico_core::metadata::apply(&mut sub.metadata, params.metadata)?;
     params.description.apply_to(&mut sub.description);
     if let Patch::Set(pm) = &params.default_payment_method {
-        super::customers::check_payment_method_owner(&ctx, tx, &sub.customer, pm, "default_payment_method").await?;
+        super::customers::check_payment_method_owner(ctx, tx, &sub.customer, pm, "default_payment_method").await?;
     }
     params.default_payment_method.apply_to(&mut sub.default_payment_method);
     if let Some(method) = params.collection_method {
@@ -367,10 +378,10 @@ pub async fn update(
         Patch::Clear => sub.pause_collection = None,
         Patch::Absent => {}
     }
-    discounts::replace_on_subscription(&ctx, tx, params.discounts, &mut sub, &customer).await?;
+    discounts::replace_on_subscription(ctx, tx, params.discounts, &mut sub, &customer).await?;
     if changes_items {
         let change = Change {
-            items: item_changes(&ctx, tx, &sub, params.items.unwrap_or_default()).await?,
+            items: item_changes(ctx, tx, &sub, params.items.unwrap_or_default()).await?,
             proration: params.proration_behavior.unwrap_or_default(),
             proration_date: proration_date(&sub, params.proration_date, params.proration_behavior)?,
             anchor_now: params.billing_cycle_anchor == Some(AnchorChange::Now),
@@ -388,10 +399,10 @@ pub async fn update(
         };
         let behavior = params.payment_behavior.unwrap_or_default();
         let off_session = params.off_session.unwrap_or(false);
-        crate::billing::change::apply(&ctx, tx, &mut sub, &mut customer, change, behavior, off_session).await?;
+        crate::billing::change::apply(ctx, tx, &mut sub, &mut customer, change, behavior, off_session).await?;
     }
-    save_subscription(&ctx, tx, &sub, &before).await?;
-    respond::object(&ctx, tx, &sub, &expand).await
+    save_subscription(ctx, tx, &sub, &before).await?;
+    Ok(sub)
 }
 
 /// `pause_collection`: renewals keep coming but are not collected until `resumes_at` (or until cleared).
