@@ -4,6 +4,7 @@ use axum::extract::Path;
 use portico_core::Patch;
 use portico_core::objects::Object;
 use portico_core::objects::billing_portal::Configuration;
+use portico_core::objects::coupon::Coupon;
 use portico_core::objects::billing_portal::configuration::params::FeaturesParams;
 use portico_core::objects::billing_portal::configuration::{ConfigurationCreate, ConfigurationUpdate};
 use portico_store::{FieldFilter, Scalar, Tx, TxExt};
@@ -23,6 +24,7 @@ pub async fn create(ctx: Ctx, Params { params, expand }: Params<ConfigurationCre
     let mut tx = ctx.tx().await;
     let tx: &mut dyn Tx = &mut **tx;
     let catalog = catalog::load(&ctx, tx, Some(&params.features)).await?;
+    check_retention_coupon(&ctx, tx, &params.portico_retention_coupon).await?;
     let public_url = &ctx.state().public_url;
     let configuration = Configuration::create(params, &catalog, ctx.scope().livemode, ctx.now(), public_url)?;
     tx.create(ctx.scope(), &configuration).await?;
@@ -55,10 +57,23 @@ pub async fn update(
         .ok_or_else(|| ApiError::no_such(CONFIGURATION_NOUN, &id, "configuration"))?;
     let before = respond::wire(&configuration)?;
     let catalog = catalog::load(&ctx, tx, params.features.as_ref()).await?;
+    check_retention_coupon(&ctx, tx, &params.portico_retention_coupon).await?;
     configuration.update(params, &catalog, ctx.now(), &ctx.state().public_url)?;
     tx.save(ctx.scope(), &configuration).await?;
     respond::emit(&ctx, tx, "billing_portal.configuration.updated", &configuration, Some(&before)).await?;
     respond::object(&ctx, tx, &configuration, &expand).await
+}
+
+/// `portico_retention_coupon` (a Portico extension) must name a coupon that exists and can still be redeemed;
+/// one that expires later is simply no longer offered.
+async fn check_retention_coupon(ctx: &Ctx, tx: &mut dyn Tx, coupon: &Patch<String>) -> Result<(), ApiError> {
+    const PARAM: &str = "portico_retention_coupon";
+    let Patch::Set(id) = coupon else { return Ok(()) };
+    let found = tx.load::<Coupon>(ctx.scope(), id).await?.ok_or_else(|| missing_reference("coupon", id, PARAM))?;
+    if !found.valid_at(ctx.now()) {
+        return Err(ApiError::invalid_request(format!("Coupon expired: {id}")).with_param(PARAM));
+    }
+    Ok(())
 }
 
 #[derive(Debug, Default, Deserialize)]

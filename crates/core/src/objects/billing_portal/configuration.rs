@@ -44,6 +44,11 @@ pub struct Configuration {
     pub login_page: LoginPage,
     pub metadata: Metadata,
     pub name: Option<String>,
+    /// Portico extension (no Stripe field): the coupon offered, before a cancellation is confirmed, to every
+    /// customer who cancels in the portal with this configuration, as Stripe's Dashboard-only retention coupon
+    /// is; null for none. Set with the `portico_retention_coupon` parameter (`""` clears it).
+    #[serde(default)]
+    pub portico_retention_coupon: Option<String>,
     pub updated: Timestamp,
 }
 
@@ -91,6 +96,7 @@ impl Configuration {
         }
         apply_return_url(&mut configuration.default_return_url, params.default_return_url)?;
         apply_name(&mut configuration.name, params.name)?;
+        params.portico_retention_coupon.apply_to(&mut configuration.portico_retention_coupon);
         if let Some(login_page) = params.login_page {
             configuration.apply_login_page(login_page, public_url);
         }
@@ -125,6 +131,7 @@ impl Configuration {
         }
         apply_return_url(&mut next.default_return_url, params.default_return_url)?;
         apply_name(&mut next.name, params.name)?;
+        params.portico_retention_coupon.apply_to(&mut next.portico_retention_coupon);
         if let Some(login_page) = params.login_page {
             next.apply_login_page(login_page, public_url);
         }
@@ -177,6 +184,7 @@ impl Configuration {
             login_page: LoginPage::default(),
             metadata: Metadata::new(),
             name: None,
+            portico_retention_coupon: None,
             updated: now,
         }
     }

@@ -26,6 +26,9 @@ pub struct ConfigurationCreate {
     pub metadata: Patch<Metadata>,
     #[serde(default)]
     pub name: Patch<String>,
+    /// Portico extension: see [`super::Configuration::portico_retention_coupon`].
+    #[serde(default)]
+    pub portico_retention_coupon: Patch<String>,
 }
 
 /// `POST /v1/billing_portal/configurations/{id}`: every field optional, only sent leaves change.
@@ -42,6 +45,9 @@ pub struct ConfigurationUpdate {
     pub metadata: Patch<Metadata>,
     #[serde(default)]
     pub name: Patch<String>,
+    /// Portico extension: see [`super::Configuration::portico_retention_coupon`].
+    #[serde(default)]
+    pub portico_retention_coupon: Patch<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
