@@ -9,8 +9,9 @@ use portico_core::billing::change::{Change, ItemChange, TrialChange};
 use portico_core::billing::lifecycle::{self, NewItem, Start};
 use portico_core::objects::price::{Price, PriceType};
 use portico_core::objects::subscription::{
-    AnchorChange, BillingMode, CollectionMethod, ItemParams, PauseCollection, PauseCollectionParams, ProrationBehavior,
-    Status, Subscription, SubscriptionCancel, SubscriptionCreate, SubscriptionUpdate, TimeOrNow, TrialSettings,
+    AnchorChange, BillingMode, BillingModeType, CollectionMethod, ItemParams, PauseCollection, PauseCollectionParams,
+    ProrationBehavior, Status, Subscription, SubscriptionCancel, SubscriptionCreate, SubscriptionUpdate, TimeOrNow,
+    TrialSettings,
 };
 use portico_core::objects::{Object, TaxRate};
 use portico_core::{ParamCode, ParamError, Patch};
@@ -359,7 +360,9 @@ pub async fn update_subscription(
             }
             sub.cancel_at = Some(at);
             sub.canceled_at = Some(now);
-            sub.cancel_at_period_end = sub.current_period_end() == Some(at);
+            // Flexible billing mode keeps `cancel_at` where it was set and says nothing of the period (spec 3.4).
+            sub.cancel_at_period_end =
+                sub.billing_mode.kind == BillingModeType::Classic && sub.current_period_end() == Some(at);
             lifecycle::trial_before_cancel_at(&mut sub);
         }
         Patch::Clear => {
