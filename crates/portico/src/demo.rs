@@ -48,9 +48,15 @@ pub async fn run(database_url: &str, listen: &str, pinned_key: Option<&str>, now
     };
     println!("Portico demo on {public_url} ({} database {}).", store.backend(), portico_store::redact_url(database_url));
     println!("Secret key: {key}   (try: curl {public_url}/v1/customers -u {key}:)\n");
-    println!("Open a customer's billing portal (each link works once and lives 5 minutes unopened):\n");
+    println!("Open a customer's billing portal (a link expires 5 minutes after this if not opened):\n");
+    // The demo's own configuration (every feature on), not the dashboard default Portico makes on demand.
+    let configurations = api.get("/v1/billing_portal/configurations?is_default=false&limit=1").await?;
+    let configuration = configurations["data"][0]["id"].as_str().unwrap_or("").to_owned();
     for customer in &customers {
-        let body = format!("customer={}&return_url={}", customer["id"].as_str().unwrap_or(""), urlencode("https://example.com/account"));
+        let body = format!(
+            "customer={}&configuration={configuration}&return_url=https://example.com/account",
+            customer["id"].as_str().unwrap_or("")
+        );
         let session = api.post("/v1/billing_portal/sessions", body).await?;
         println!("  {:<12} {}", customer["name"].as_str().unwrap_or(""), session["url"].as_str().unwrap_or(""));
     }
@@ -120,11 +126,7 @@ async fn seed(api: &Api) -> DemoResult<Vec<Value>> {
         } else {
             "address[line1]=510 Townsend St&address[city]=San Francisco&address[state]=CA&address[postal_code]=94103&address[country]=US"
         };
-        let body = format!(
-            "name={}&email={}&preferred_locales[0]={locale}&{address}",
-            urlencode(name),
-            urlencode(email)
-        );
+        let body = format!("name={name}&email={email}&preferred_locales[0]={locale}&{address}");
         let customer = api.post("/v1/customers", body).await?;
         let card = api.post("/v1/payment_methods/pm_card_visa/attach", format!("customer={}", id(&customer))).await?;
         let default = format!("invoice_settings[default_payment_method]={}", id(&card));

@@ -99,6 +99,7 @@ both_backends!(the_locale_comes_from_the_session_then_the_customer_then_the_brow
     assert_eq!(japanese.texts("#subscriptions-title"), ["現在のサブスクリプション"]);
     let subscription = &japanese.texts("[data-test=subscription]")[0];
     assert!(subscription.contains("2,500") && !subscription.contains("2,500.00"), "JPY has no decimals: {subscription}");
+    assert!(subscription.contains("毎月"), "one month reads 毎月, not 1 か月ごと: {subscription}");
     let english = open(&client, &[("customer", &customer), ("locale", "en")]).await.get("/p/").await;
     assert_eq!(english.texts("#subscriptions-title"), ["Current subscriptions"]);
     // No session locale and no preference: the browser's Accept-Language decides.

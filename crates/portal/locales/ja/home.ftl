@@ -6,19 +6,19 @@ subscriptions-none = サブスクリプションはありません。
 # $quantity: how many of the plan the customer has, e.g. "3 ×".
 quantity-times = { $quantity } ×
 interval-day = { $count ->
-    [one] 毎日
+    [1] 毎日
    *[other] { $count } 日ごと
 }
 interval-week = { $count ->
-    [one] 毎週
+    [1] 毎週
    *[other] { $count } 週間ごと
 }
 interval-month = { $count ->
-    [one] 毎月
+    [1] 毎月
    *[other] { $count } か月ごと
 }
 interval-year = { $count ->
-    [one] 毎年
+    [1] 毎年
    *[other] { $count } 年ごと
 }
 subscription-renews-on = { $date } に更新
