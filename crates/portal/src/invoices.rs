@@ -6,10 +6,10 @@
 //! runs the API's own `POST /v1/invoices/{id}/pay` logic in the visit's transaction ([`paying`]).
 
 mod access;
-mod challenge;
+pub(crate) mod challenge;
 mod document;
 mod hosted;
-mod paying;
+pub(crate) mod paying;
 mod summary;
 
 use askama::Template;

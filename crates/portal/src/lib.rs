@@ -19,6 +19,7 @@ pub mod i18n;
 mod refusal;
 mod render;
 mod subscription_actions;
+mod subscription_update;
 mod views;
 
 use axum::Router;
@@ -35,6 +36,9 @@ pub fn router(state: AppState) -> Router {
         .route("/p/session/{secret}", get(entry::open))
         .route("/p/", get(home::show))
         .route("/p/done", get(flows::confirmation))
+        .route("/p/subscriptions/{id}/update", get(subscription_update::choose).post(subscription_update::preview))
+        .route("/p/subscriptions/{id}/update/confirm", get(subscription_update::confirm_page).post(subscription_update::confirm))
+        .route("/p/subscriptions/{id}/update/authenticate", get(subscription_update::challenge).post(subscription_update::authenticate))
         .route("/p/payment-methods", get(payment_methods::list))
         .route("/p/payment-methods/new", get(payment_methods::new).post(payment_methods::create))
         .route("/p/payment-methods/{id}/default", axum::routing::post(payment_methods::make_default))

@@ -198,7 +198,7 @@ pub async fn authenticate(
 }
 
 /// A card error in plain words.
-fn card_message(lang: &Lang, code: CardErrorCode, decline_code: Option<&str>) -> String {
+pub fn card_message(lang: &Lang, code: CardErrorCode, decline_code: Option<&str>) -> String {
     match code {
         CardErrorCode::InvalidNumber => lang.t("invoice-card-error-number-invalid"),
         CardErrorCode::IncorrectNumber => lang.t("invoice-card-error-number-incorrect"),
