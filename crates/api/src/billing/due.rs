@@ -43,6 +43,11 @@ async fn subscription(ctx: &Ctx, tx: &mut dyn Tx, id: &str) -> Result<(), ApiErr
     if sub.due_at().is_none_or(|due| due > now) {
         return Ok(());
     }
+    if sub.status == Status::Paused && sub.engine.resumes_at.is_some_and(|at| at <= now) {
+        // A pause for a set time is over: resumed as `POST /v1/subscriptions/{id}/resume` would.
+        let params = portico_core::objects::subscription::SubscriptionResume::default();
+        return crate::resources::subscription_pause::resume_subscription(ctx, tx, id, params).await.map(drop);
+    }
     let before = respond::wire(&sub)?;
     let mut customer = crate::resources::customers::load(ctx, tx, &sub.customer.clone(), "customer").await?;
     // A schedule's phase change at the period's end comes before the renewal, which bills the new phase.

@@ -94,6 +94,7 @@ pub async fn resume_subscription(
     };
     let _ = (params.proration_behavior, params.proration_date); // Nothing of a paused period is prorated.
     let before = respond::wire(&sub)?;
+    sub.engine.resumes_at = None;
     let unchanged = sub.clone();
     let names = crate::billing::product_names(ctx, tx, sub.items.data.iter().map(|i| &i.price)).await?;
     let anchor_now = params.billing_cycle_anchor != Some(AnchorChange::Unchanged);

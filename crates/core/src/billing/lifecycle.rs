@@ -473,7 +473,10 @@ pub fn next_action(sub: &Subscription) -> Option<Timestamp> {
     match sub.status {
         Status::Incomplete => Some(sub.created + INCOMPLETE_EXPIRY),
         Status::Canceled | Status::IncompleteExpired => None,
-        Status::Paused => sub.engine.pending.as_ref().map(|p| p.expires_at),
+        Status::Paused => {
+            let expiry = sub.engine.pending.as_ref().map(|p| p.expires_at);
+            [expiry, sub.engine.resumes_at].into_iter().flatten().min()
+        }
         _ => {
             let end = sub.current_period_end()?;
             let end = sub.engine.pending.as_ref().map_or(end, |p| p.expires_at.min(end));

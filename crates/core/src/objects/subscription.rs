@@ -82,6 +82,9 @@ pub struct SubscriptionEngine {
     /// An update held until its invoice is paid (`payment_behavior=pending_if_incomplete`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending: Option<Box<PendingChange>>,
+    /// When a paused subscription resumes by itself: a pause for a set time, chosen in the portal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resumes_at: Option<Timestamp>,
 }
 
 /// The state an update held by `pending_if_incomplete` will give the subscription once `invoice` is paid.
