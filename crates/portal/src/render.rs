@@ -31,9 +31,11 @@ impl Chrome {
     pub fn of(visit: &Visit) -> Chrome {
         let profile = &visit.configuration.business_profile;
         let return_url = visit.session.return_url.clone().or_else(|| visit.configuration.default_return_url.clone());
-        let headline = profile.headline.clone().filter(|h| !h.trim().is_empty()).unwrap_or_else(|| {
-            visit.lang.t1("headline-default", "business", &visit.brand.business_name)
-        });
+        let headline = match profile.headline.clone().filter(|h| !h.trim().is_empty()) {
+            Some(headline) => headline,
+            None if visit.brand.business_name.is_empty() => String::new(),
+            None => visit.lang.t1("headline-default", "business", &visit.brand.business_name),
+        };
         Chrome {
             lang: visit.lang.clone(),
             brand: visit.brand.clone(),

@@ -1,5 +1,7 @@
 # Around every page: skip link, header, policy links, footer, and refusals raised by forms and ids.
 
+# The way back when the business has no name on file.
+return-to-site = Return to the website
 skip-to-content = Skip to content
 # Shown under the business name when the configuration sets no headline.
 headline-default = { $business } partners with Portico for simplified billing.

@@ -1,5 +1,7 @@
 # Around every page: skip link, header, policy links, footer, and refusals raised by forms and ids.
 
+# The way back when the business has no name on file.
+return-to-site = ウェブサイトに戻る
 skip-to-content = 本文へスキップ
 # Shown under the business name when the configuration sets no headline.
 headline-default = { $business } は Portico を利用して請求を簡単にしています。
