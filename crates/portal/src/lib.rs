@@ -19,6 +19,8 @@ pub mod i18n;
 mod refusal;
 mod render;
 mod subscription_actions;
+mod subscription_cancel;
+mod subscription_pause;
 mod subscription_update;
 mod views;
 
@@ -51,6 +53,11 @@ pub fn router(state: AppState) -> Router {
         .route("/i/{invoice}/{token}/pay", axum::routing::post(invoices::hosted_pay))
         .route("/i/{invoice}/{token}/authenticate", get(invoices::hosted_challenge).post(invoices::hosted_authenticate))
         .route("/i/{invoice}/{token}/pdf", get(invoices::download))
+        .route("/p/subscriptions/{id}/cancel", get(subscription_cancel::show).post(subscription_cancel::cancel))
+        .route("/p/subscriptions/{id}/cancel/retention", axum::routing::post(subscription_cancel::accept))
+        .route("/p/subscriptions/{id}/renew", axum::routing::post(subscription_cancel::renew))
+        .route("/p/subscriptions/{id}/pause", get(subscription_pause::show).post(subscription_pause::pause))
+        .route("/p/subscriptions/{id}/resume", axum::routing::post(subscription_pause::resume))
         .route("/p/assets/portal.css", get(stylesheet))
         .layer(middleware::map_response(protect))
         .layer(middleware::from_fn(server_timing))
