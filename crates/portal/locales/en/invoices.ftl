@@ -50,6 +50,7 @@ invoice-card-number = Card number
 invoice-card-expiry = Expiry date
 invoice-card-expiry-hint = MM/YY, as printed on the card
 invoice-card-cvc = Security code
+invoice-card-cvc-hint = 3 digits on the back (4 on the front for American Express)
 
 invoice-pay-error-choose = Choose one of your saved cards.
 invoice-pay-error-already-paid = This invoice is already paid.

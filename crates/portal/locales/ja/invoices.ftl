@@ -50,6 +50,7 @@ invoice-card-number = カード番号
 invoice-card-expiry = 有効期限
 invoice-card-expiry-hint = カードに記載の MM/YY
 invoice-card-cvc = セキュリティコード
+invoice-card-cvc-hint = カード裏面の 3 桁(American Express は表面の 4 桁)
 
 invoice-pay-error-choose = 保存済みのカードを選択してください。
 invoice-pay-error-already-paid = この請求書はすでに支払われています。
