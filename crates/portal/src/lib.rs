@@ -4,6 +4,7 @@
 //! Every page is server-rendered HTML that works without JavaScript; each request runs in one transaction
 //! scoped to the session's customer and account ([`context::Visit`]).
 
+mod billing;
 mod branding;
 mod context;
 mod cookie;
@@ -38,6 +39,9 @@ pub fn router(state: AppState) -> Router {
         .route("/p/session/{secret}", get(entry::open))
         .route("/p/", get(home::show))
         .route("/p/done", get(flows::confirmation))
+        .route("/p/billing", get(billing::show).post(billing::save))
+        .route("/p/billing/tax-ids", axum::routing::post(billing::add_tax_id))
+        .route("/p/billing/tax-ids/{id}/delete", axum::routing::post(billing::remove_tax_id))
         .route("/p/subscriptions/{id}/update", get(subscription_update::choose).post(subscription_update::preview))
         .route("/p/subscriptions/{id}/update/confirm", get(subscription_update::confirm_page).post(subscription_update::confirm))
         .route("/p/subscriptions/{id}/update/authenticate", get(subscription_update::challenge).post(subscription_update::authenticate))

@@ -66,10 +66,17 @@ pub async fn retrieve(
 /// https://docs.stripe.com/api/tax_ids/customer_delete
 pub async fn delete(ctx: Ctx, Path((customer, id)): Path<(String, String)>, _: Params<NoParams>) -> ApiResult {
     let mut tx = ctx.tx().await;
-    let tax_id = load(&ctx, &mut **tx, &customer, &id).await?;
-    tx.remove(ctx.scope(), &tax_id).await?;
-    respond::emit(&ctx, &mut **tx, "customer.tax_id.deleted", &tax_id, None).await?;
+    let tax_id = delete_for(&ctx, &mut **tx, &customer, &id).await?;
     Ok(respond::json_response(&serde_json::to_value(Deleted::of(&tax_id)).map_err(ApiError::internal)?))
+}
+
+/// Deletes `customer`'s tax id `id` (another customer's id is `resource_missing`, as a nonexistent one) and
+/// emits `customer.tax_id.deleted`; the customer portal removes tax ids through here too.
+pub async fn delete_for(ctx: &Ctx, tx: &mut dyn Tx, customer: &str, id: &str) -> Result<TaxId, ApiError> {
+    let tax_id = load(ctx, tx, customer, id).await?;
+    tx.remove(ctx.scope(), &tax_id).await?;
+    respond::emit(ctx, tx, "customer.tax_id.deleted", &tax_id, None).await?;
+    Ok(tax_id)
 }
 
 /// https://docs.stripe.com/api/tax_ids/customer_list
