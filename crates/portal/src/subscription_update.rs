@@ -26,6 +26,7 @@ use portico_core::Timestamp;
 use portico_core::objects::billing_portal::session::flow::FlowType;
 use portico_core::objects::coupon::Coupon;
 use portico_core::objects::invoice::Invoice;
+use portico_core::objects::invoice_item::InvoiceItem;
 use portico_core::objects::payment_intent::{PaymentIntent, PaymentIntentStatus};
 use portico_core::objects::promotion_code::PromotionCode;
 use portico_core::objects::subscription::{PaymentBehavior, Subscription};
@@ -279,6 +280,8 @@ fn terms(visit: &Visit, sub: &Subscription, options: &Options, choice: &Choice) 
 /// The preview's figures, computed in the visit's transaction (the caller rolls it back).
 struct Figures {
     invoice: Invoice,
+    /// The customer's invoice items already pending before this change.
+    pending: Vec<String>,
     immediate: bool,
     next: Option<(i64, Timestamp)>,
     at: Timestamp,
@@ -291,6 +294,9 @@ async fn figures(visit: &mut Visit, sub: &Subscription, choice: &Choice, terms: 
             let mut tx = ctx.tx().await;
             portico_api::billing::customer_now(ctx, &mut **tx, &customer).await?;
             let at = ctx.now();
+            let query = ListQuery { limit: 100, customer: Some(customer.id.clone()), ..ListQuery::default() };
+            let (items, _) = tx.list_typed::<InvoiceItem>(ctx.scope(), &query).await?;
+            let pending = items.into_iter().filter(|i| i.invoice.is_none()).map(|i| i.id).collect();
             change::add_discount(ctx, &mut **tx, sub, choice).await?;
             let sub = tx.load::<Subscription>(ctx.scope(), &sub.id).await?.unwrap_or_else(|| sub.clone());
             let invoice = change::preview(ctx, &mut **tx, &sub, choice, terms, at).await?;
@@ -308,7 +314,7 @@ async fn figures(visit: &mut Visit, sub: &Subscription, choice: &Choice, terms: 
             } else {
                 Some((invoice.amount_due, period_end))
             };
-            Ok(Figures { invoice, immediate, next, at })
+            Ok(Figures { invoice, pending, immediate, next, at })
         })
         .await
 }
@@ -355,7 +361,10 @@ async fn preview_or_errors(
     };
     let choice = match choice {
         Ok(choice) => choice,
-        Err(errors) => return choose_again(state, headers, id, form, &typed_code, errors).await,
+        Err(errors) => {
+            drop(visit);
+            return choose_again(state, headers, id, form, &typed_code, errors).await;
+        }
     };
     let terms = terms(&visit, &sub, &options, &choice);
     let figures = match figures(&mut visit, &sub, &choice, terms).await {
@@ -382,9 +391,9 @@ async fn preview_or_errors(
     let (due_now, lines) = if terms.at_period_end {
         (0, Vec::new())
     } else if figures.immediate {
-        (invoice.amount_due, pages::lines(&lang, invoice, &names, false))
+        (invoice.amount_due, pages::lines(&lang, invoice, &names, false, &figures.pending))
     } else {
-        (0, pages::lines(&lang, invoice, &names, true))
+        (0, pages::lines(&lang, invoice, &names, true, &figures.pending))
     };
     let discount = match &choice.discount {
         Some(Discount::PromotionCode(_)) => Some(typed_code.trim().to_owned()).filter(|c| !c.is_empty()),

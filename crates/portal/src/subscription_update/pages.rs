@@ -143,12 +143,24 @@ pub fn is_proration(line: &LineItem) -> bool {
 }
 
 /// The invoice's lines in the customer's words (the engine's descriptions are English): `names` maps price ids
-/// to product names. With `prorations_only`, the renewal's own lines are left out.
-pub fn lines(lang: &Lang, invoice: &Invoice, names: &HashMap<String, String>, prorations_only: bool) -> Vec<Line> {
+/// to product names. With `prorations_only`, only the change's own prorations: neither the renewal's lines nor
+/// the invoice items already `pending` from earlier changes.
+pub fn lines(
+    lang: &Lang,
+    invoice: &Invoice,
+    names: &HashMap<String, String>,
+    prorations_only: bool,
+    pending: &[String],
+) -> Vec<Line> {
     let mut shown = Vec::new();
     for line in &invoice.lines.data {
         let proration = is_proration(line);
-        if prorations_only && !proration {
+        let earlier = line
+            .parent
+            .pointer("/invoice_item_details/invoice_item")
+            .and_then(|v| v.as_str())
+            .is_some_and(|item| pending.iter().any(|p| p == item));
+        if prorations_only && (!proration || earlier) {
             continue;
         }
         let price = line.pricing.pointer("/price_details/price").and_then(|v| v.as_str()).unwrap_or_default();
