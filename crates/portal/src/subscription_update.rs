@@ -202,8 +202,7 @@ async fn chosen(visit: &mut Visit, options: &Options, form: &Form) -> Result<Cho
         (Some((min, max)), Some(typed)) => match typed.parse::<i64>() {
             Ok(q) if q >= min.max(1) && max.is_none_or(|max| q <= max) => q,
             Ok(_) => {
-                errors.quantity =
-                    Some(lang.t1("update-error-quantity-range", "range", &bounds_hint(&lang, (min.max(1), max))));
+                errors.quantity = Some(lang.t("update-error-quantity-range"));
                 current.quantity
             }
             Err(_) => {

@@ -49,8 +49,7 @@ update-confirm = Confirm change
 # Form errors.
 update-error-price = Choose one of the plans listed.
 update-error-quantity-invalid = Enter a whole number.
-# $range: e.g. "At least 1. At most 10."
-update-error-quantity-range = This quantity isn't allowed. { $range }
+update-error-quantity-range = This quantity isn't allowed: choose one within the limits shown.
 update-error-promo-unknown = This promotion code isn't valid. Check it and try again.
 update-error-promo-minimum = This promotion code needs a minimum order and can't be used when changing a plan.
 update-error-promo-invalid = This promotion code can't be applied to your subscription.

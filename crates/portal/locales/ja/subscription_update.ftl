@@ -49,8 +49,7 @@ update-confirm = 変更を確定
 # Form errors.
 update-error-price = 表示されているプランから選択してください。
 update-error-quantity-invalid = 整数を入力してください。
-# $range: e.g. "At least 1. At most 10."
-update-error-quantity-range = この数量は選択できません。{ $range }
+update-error-quantity-range = この数量は選択できません。表示されている範囲内で選択してください。
 update-error-promo-unknown = このプロモーションコードは無効です。確認してもう一度お試しください。
 update-error-promo-minimum = このプロモーションコードには最低注文金額があるため、プラン変更には使用できません。
 update-error-promo-invalid = このプロモーションコードはご利用のサブスクリプションには適用できません。

@@ -1,0 +1,180 @@
+// Updating a subscription in a real browser, with and without JavaScript, on a desktop and a phone: choose a
+// plan and quantity, the preview with its amounts, confirm; a declined card and a 3-D Secure card during an
+// upgrade; a refusal explained; both update deep links; the pages in Japanese. Each page is audited with axe
+// and photographed.
+
+import assert from 'node:assert/strict';
+import {
+  api, cardPaymentMethod, checkAccessibility, checkFraming, customer, matrix, portalSession, screenshot, subscription,
+} from './support.mjs';
+
+/** Two products whose tax-exclusive monthly prices the configuration offers, quantity 1–10. */
+let catalogPromise;
+function catalog() {
+  catalogPromise ??= (async () => {
+    const basic = await api('POST', '/v1/products', { name: 'Basic' });
+    const pro = await api('POST', '/v1/products', { name: 'Pro' });
+    const price = (product, amount) => api('POST', '/v1/prices', {
+      product: product.id, unit_amount: amount, currency: 'usd', tax_behavior: 'exclusive', recurring: { interval: 'month' },
+    });
+    const basicMonthly = await price(basic, 1000);
+    const proMonthly = await price(pro, 2000);
+    const quantity = { enabled: true, minimum: 1, maximum: 10 };
+    const configuration = await api('POST', '/v1/billing_portal/configurations', {
+      business_profile: { terms_of_service_url: 'https://example.com/terms' },
+      features: {
+        invoice_history: { enabled: true },
+        payment_method_update: { enabled: true },
+        subscription_update: {
+          enabled: true,
+          default_allowed_updates: ['price', 'quantity', 'promotion_code'],
+          proration_behavior: 'always_invoice',
+          products: [
+            { product: basic.id, prices: [basicMonthly.id], adjustable_quantity: quantity },
+            { product: pro.id, prices: [proMonthly.id], adjustable_quantity: quantity },
+          ],
+        },
+      },
+    });
+    return { basicMonthly, proMonthly, configuration };
+  })();
+  return catalogPromise;
+}
+
+/** A customer paying with `card`, subscribed to Basic, in a portal session (`params` for the session). */
+async function subscribed(card = 'pm_card_visa') {
+  const { basicMonthly, configuration } = await catalog();
+  const jenny = await customer();
+  await cardPaymentMethod(jenny, 'pm_card_visa');
+  const sub = await subscription(jenny, [basicMonthly]);
+  if (card !== 'pm_card_visa') await cardPaymentMethod(jenny, card);
+  return { jenny, sub, configuration };
+}
+
+async function open(page, jenny, configuration, path, params = {}) {
+  const session = await portalSession(jenny, { configuration: configuration.id, ...params });
+  await page.goto(session.url);
+  if (path === undefined) return undefined;
+  const response = await page.goto(new URL(path, session.url).href);
+  await checkFraming(response);
+  return response;
+}
+
+async function press(page, selector) {
+  await Promise.all([page.waitForNavigation(), page.locator(selector).click()]);
+}
+
+async function chooseUpgrade(page, sub, quantity = '1') {
+  const { proMonthly } = await catalog();
+  await page.locator(`[data-test="price"][value="${proMonthly.id}"]`).check();
+  await page.getByLabel('Quantity').fill(quantity);
+  await press(page, '[data-test="continue"]');
+  await page.locator('[data-test="update-preview"]').waitFor();
+}
+
+const cents = (text) => Number(text.replace(/[^0-9]/g, '')) * (/[-−]/.test(text) ? -1 : 1);
+
+matrix('a plan is chosen, previewed and confirmed at the previewed amount', async ({ page }) => {
+  const { jenny, sub, configuration } = await subscribed();
+  const response = await open(page, jenny, configuration, `/p/subscriptions/${sub.id}/update`);
+  assert.equal(response.status(), 200);
+  await checkAccessibility(page);
+  await screenshot(page, 'update-choose');
+
+  // A quantity out of bounds is shown beside its field, kept as typed.
+  await page.getByLabel('Quantity').fill('11');
+  await press(page, '[data-test="continue"]');
+  await page.locator('[data-test="quantity-error"]').waitFor();
+  assert.equal(await page.getByLabel('Quantity').inputValue(), '11');
+  assert.equal(await page.getByLabel('Quantity').getAttribute('aria-invalid'), 'true');
+  await checkAccessibility(page);
+  await screenshot(page, 'update-choose-error');
+
+  await chooseUpgrade(page, sub, '2');
+  const due = cents(await page.locator('[data-test="due-now"]').textContent());
+  assert.ok(due > 0);
+  await checkAccessibility(page);
+  await screenshot(page, 'update-preview');
+
+  await press(page, '[data-test="confirm"]');
+  assert.equal(new URL(page.url()).pathname, '/p/');
+  const changed = await api('GET', `/v1/subscriptions/${sub.id}`);
+  assert.equal(changed.items.data[0].quantity, 2);
+  const invoice = await api('GET', `/v1/invoices/${changed.latest_invoice}`);
+  assert.equal(invoice.amount_paid, due);
+});
+
+matrix('a declined card during an upgrade leaves the plan as it was', async ({ page }) => {
+  const { jenny, sub, configuration } = await subscribed('pm_card_chargeCustomerFail');
+  await open(page, jenny, configuration, `/p/subscriptions/${sub.id}/update`);
+  await chooseUpgrade(page, sub);
+  await press(page, '[data-test="confirm"]');
+  await page.locator('[data-test="update-declined"]').waitFor();
+  assert.match(await page.locator('[data-test="decline"]').textContent(), /declined/i);
+  await checkAccessibility(page);
+  await screenshot(page, 'update-declined');
+  const after = await api('GET', `/v1/subscriptions/${sub.id}`);
+  assert.equal(after.items.data[0].price.id, sub.items.data[0].price.id);
+});
+
+matrix('a 3-D Secure card is challenged, then the upgrade applies', async ({ page }) => {
+  const { jenny, sub, configuration } = await subscribed('pm_card_authenticationRequired');
+  const { proMonthly } = await catalog();
+  await open(page, jenny, configuration, `/p/subscriptions/${sub.id}/update`);
+  await chooseUpgrade(page, sub);
+  await press(page, '[data-test="confirm"]');
+  await page.locator('[data-test="authenticate"]').waitFor();
+  assert.equal(new URL(page.url()).pathname, `/p/subscriptions/${sub.id}/update/authenticate`);
+  await checkAccessibility(page);
+  await screenshot(page, 'update-3ds');
+  await press(page, '[data-test="complete"]');
+  const after = await api('GET', `/v1/subscriptions/${sub.id}`);
+  assert.equal(after.items.data[0].price.id, proMonthly.id);
+});
+
+matrix('a subscription with several products is refused in plain words', async ({ page }) => {
+  const { basicMonthly, proMonthly, configuration } = await catalog();
+  const jenny = await customer();
+  await cardPaymentMethod(jenny, 'pm_card_visa');
+  const sub = await subscription(jenny, [basicMonthly, proMonthly]);
+  const response = await open(page, jenny, configuration, `/p/subscriptions/${sub.id}/update`);
+  assert.equal(response.status(), 409);
+  assert.match(await page.locator('[data-test="reason"]').textContent(), /several products/);
+  await checkAccessibility(page);
+  await screenshot(page, 'update-refused');
+});
+
+matrix('the update deep link opens on the choose page and ends on the confirmation', async ({ page }) => {
+  const { jenny, sub, configuration } = await subscribed();
+  await open(page, jenny, configuration, undefined, {
+    flow_data: { type: 'subscription_update', subscription_update: { subscription: sub.id } },
+  });
+  assert.equal(new URL(page.url()).pathname, `/p/subscriptions/${sub.id}/update`);
+  assert.equal(await page.locator('[data-test="back"]').count(), 0, 'no way to the rest of the portal');
+  await checkAccessibility(page);
+  await screenshot(page, 'update-flow-choose');
+  await chooseUpgrade(page, sub);
+  await press(page, '[data-test="confirm"]');
+  assert.equal(new URL(page.url()).pathname, '/p/done');
+  await screenshot(page, 'update-flow-done');
+});
+
+matrix('the update-confirm deep link opens on the preview, in Japanese', async ({ page }) => {
+  const { jenny, sub, configuration } = await subscribed();
+  const { proMonthly } = await catalog();
+  await open(page, jenny, configuration, undefined, {
+    locale: 'ja',
+    flow_data: {
+      type: 'subscription_update_confirm',
+      subscription_update_confirm: { subscription: sub.id, items: [{ id: sub.items.data[0].id, price: proMonthly.id, quantity: 3 }] },
+    },
+  });
+  assert.equal(new URL(page.url()).pathname, `/p/subscriptions/${sub.id}/update/confirm`);
+  await page.locator('[data-test="update-preview"]').waitFor();
+  assert.equal((await page.locator('h1').textContent()).trim(), '変更内容の確認');
+  await checkAccessibility(page);
+  await screenshot(page, 'update-flow-confirm-ja');
+  await press(page, '[data-test="confirm"]');
+  const after = await api('GET', `/v1/subscriptions/${sub.id}`);
+  assert.equal(after.items.data[0].quantity, 3);
+});
