@@ -85,7 +85,7 @@ async fn render(state: &AppState, headers: &HeaderMap, query: &str) -> Result<Re
     } else {
         (None, false)
     };
-    let notice = query.split('&').any(|pair| pair == "updated=billing").then(|| visit.lang.t("billing-updated"));
+    let notice = notice(&visit.lang, query);
     let page =
         Home { chrome: Chrome::of(&visit), subscriptions, payment_methods, billing, invoices, more_invoices, notice };
     visit.commit().await?;
@@ -150,4 +150,19 @@ async fn invoices(visit: &mut Visit) -> Result<(Vec<InvoiceRow>, bool), Refusal>
         .collect();
     let more = has_more || shown.len() > RECENT_INVOICES;
     Ok((shown.into_iter().take(RECENT_INVOICES).map(|inv| views::invoice_row(&visit.lang, inv)).collect(), more))
+}
+
+/// What a form just did, from its redirect's query (`?updated=billing`, `?done=subscription_canceled`).
+fn notice(lang: &crate::i18n::Lang, query: &str) -> Option<String> {
+    query.split('&').find_map(|pair| match pair {
+        "updated=billing" => Some(lang.t("billing-updated")),
+        "done=subscription_updated" => Some(lang.t("done-subscription-updated")),
+        "done=subscription_canceled" => Some(lang.t("done-subscription-canceled")),
+        "done=subscription_cancel_scheduled" => Some(lang.t("done-subscription-cancel-scheduled")),
+        "done=subscription_kept" => Some(lang.t("done-subscription-kept")),
+        "done=subscription_paused" => Some(lang.t("done-subscription-paused")),
+        "done=subscription_renewed" => Some(lang.t("done-subscription-renewed")),
+        "done=subscription_resumed" => Some(lang.t("done-subscription-resumed")),
+        _ => None,
+    })
 }

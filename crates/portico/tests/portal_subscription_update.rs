@@ -277,7 +277,7 @@ both_backends!(an_upgrade_charges_exactly_the_previewed_amount, |server: TestSer
 
     let done = portal.submit(&preview, "[data-test=confirm-form]", &[]).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
-    assert_eq!(done.location(), Some("/p/"));
+    assert_eq!(done.location(), Some("/p/?done=subscription_updated"));
     let changed = subscription(&client, &sub).await;
     assert_eq!(changed["items"]["data"][0]["price"]["id"], catalog.pro_monthly.as_str());
     let invoice = latest_invoice(&client, &changed).await;

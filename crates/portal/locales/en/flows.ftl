@@ -9,3 +9,5 @@ done-subscription-cancel-scheduled = Your subscription will be canceled at the e
 done-subscription-kept = Your subscription continues, with your offer applied.
 done-subscription-updated = Your subscription has been updated.
 done-subscription-paused = Your subscription has been paused.
+done-subscription-renewed = Your subscription will continue; it is no longer set to cancel.
+done-subscription-resumed = Your subscription has been resumed.

@@ -9,3 +9,5 @@ done-subscription-cancel-scheduled = サブスクリプションは請求期間�
 done-subscription-kept = 特典が適用され、サブスクリプションは継続されます。
 done-subscription-updated = サブスクリプションを更新しました。
 done-subscription-paused = サブスクリプションを一時停止しました。
+done-subscription-renewed = サブスクリプションは継続されます。キャンセルの予定は取り消されました。
+done-subscription-resumed = サブスクリプションを再開しました。

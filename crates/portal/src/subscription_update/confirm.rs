@@ -113,7 +113,7 @@ async fn confirming(state: &AppState, headers: &HeaderMap, id: &str, body: &Byte
     if applied.engine.pending.is_some() {
         return unpaid(visit, &applied, &root).await;
     }
-    let response = flows::finish(&mut visit, "subscription_updated", &root).await?;
+    let response = flows::finish(&mut visit, "subscription_updated", &format!("{root}?done=subscription_updated")).await?;
     visit.commit().await?;
     Ok(response)
 }
@@ -221,7 +221,7 @@ pub async fn authenticate(
                 .await;
             match result {
                 Ok((_, None)) => {
-                    let response = flows::finish(&mut visit, "subscription_updated", &root).await?;
+                    let response = flows::finish(&mut visit, "subscription_updated", &format!("{root}?done=subscription_updated")).await?;
                     visit.commit().await?;
                     Ok(response)
                 }
