@@ -178,3 +178,71 @@ matrix('the update-confirm deep link opens on the preview, in Japanese', async (
   const after = await api('GET', `/v1/subscriptions/${sub.id}`);
   assert.equal(after.items.data[0].quantity, 3);
 });
+
+matrix('each refusal rule is explained in the page, with a subscription that triggers it', async ({ page }) => {
+  const { basicMonthly, proMonthly } = await catalog();
+  // The catalogue's configuration, with cancellation on too (a schedule blocks both).
+  const configuration = await api('POST', '/v1/billing_portal/configurations', {
+    features: {
+      payment_method_update: { enabled: true },
+      subscription_cancel: { enabled: true },
+      subscription_update: {
+        enabled: true,
+        default_allowed_updates: ['price'],
+        products: [
+          { product: basicMonthly.product, prices: [basicMonthly.id] },
+          { product: proMonthly.product, prices: [proMonthly.id] },
+        ],
+      },
+    },
+  });
+  const plain = await api('POST', '/v1/products', { name: 'Usage' });
+  const metered = await api('POST', '/v1/prices', {
+    product: plain.id, unit_amount: 5, currency: 'usd', recurring: { interval: 'month', usage_type: 'metered', meter: 'mtr_123' },
+  });
+  const unspecified = await api('POST', '/v1/prices', {
+    product: plain.id, unit_amount: 700, currency: 'usd', recurring: { interval: 'month' },
+  });
+  const jenny = await customer();
+  await cardPaymentMethod(jenny, 'pm_card_visa');
+  const onMetered = await subscription(jenny, [metered]);
+  const invoiced = await api('POST', '/v1/subscriptions', {
+    customer: jenny.id, items: [{ price: basicMonthly.id }], collection_method: 'send_invoice', days_until_due: 30,
+  });
+  const scheduled = await subscription(jenny, [basicMonthly]);
+  await api('POST', '/v1/subscription_schedules', { from_subscription: scheduled.id });
+  const untaxed = await subscription(jenny, [unspecified]);
+  const session = await portalSession(jenny, { configuration: configuration.id });
+  await page.goto(session.url);
+  for (const [sub, words, name] of [
+    [onMetered, /usage/, 'refused-metered'],
+    [invoiced, /paid by invoice/, 'refused-send-invoice'],
+    [scheduled, /scheduled/, 'refused-schedule'],
+  ]) {
+    const response = await page.goto(new URL(`/p/subscriptions/${sub.id}/update`, session.url).href);
+    assert.equal(response.status(), 409, name);
+    assert.match(await page.locator('[data-test="reason"]').textContent(), words);
+    assert.equal(await page.locator('[data-test="update-form"]').count(), 0);
+    await checkAccessibility(page);
+    await screenshot(page, `update-${name}`);
+  }
+  // A schedule also keeps the subscription from being canceled here.
+  const cancel = await page.goto(new URL(`/p/subscriptions/${scheduled.id}/cancel`, session.url).href);
+  assert.equal(cancel.status(), 409);
+  await page.locator('[data-test="refusal"]').waitFor();
+  await screenshot(page, 'cancel-refused-schedule');
+  // A price whose tax behaviour is unspecified can never be switched: the page says why no plan is offered.
+  await page.goto(new URL(`/p/subscriptions/${untaxed.id}/update`, session.url).href);
+  assert.match(await page.locator('[data-test="missing"]').textContent(), /doesn't say how tax applies/);
+  assert.equal(await page.locator('[data-test="price"]').count(), 0);
+  await checkAccessibility(page);
+  await screenshot(page, 'update-refused-tax-unspecified');
+  // The home page offers no update for them and says why.
+  await page.goto(new URL('/p/', session.url).href);
+  for (const sub of [onMetered, invoiced, scheduled]) {
+    const row = page.locator(`[data-test="subscription"][data-id="${sub.id}"]`);
+    assert.equal(await row.locator('[data-test="update-subscription"]').count(), 0);
+    await row.locator('[data-test="limitation"]').waitFor();
+  }
+  await screenshot(page, 'home-limitations');
+});
