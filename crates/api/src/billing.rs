@@ -7,6 +7,7 @@ pub mod collect;
 pub mod discounts;
 pub mod drafts;
 pub mod due;
+pub mod prefetch;
 pub mod schedules;
 pub mod subscribe;
 

@@ -5,7 +5,7 @@ use axum::response::{IntoResponse, Response};
 use portico_core::objects::event::{Event, previous_attributes};
 use portico_core::objects::webhook_delivery::WebhookDelivery;
 use portico_core::objects::{HIDDEN, Object};
-use portico_store::{Tx, TxExt};
+use portico_store::{JsonRow, Tx, TxExt};
 use serde::Serialize;
 use serde_json::{Value, json};
 
@@ -83,11 +83,137 @@ pub async fn emit<T: Object>(
     object: &T,
     before: Option<&Value>,
 ) -> Result<(), ApiError> {
-    let value = wire(object)?;
-    let previous = before.and_then(|before| previous_attributes(before, &value));
+    match before {
+        Some(before) => emit_changed(ctx, tx, kind, &wire(object)?, before).await,
+        // Serialized straight to text: a `Value` tree first costs several times more (events are the most
+        // written documents).
+        None => record(ctx, tx, kind, wire_json(object)?, None).await,
+    }
+}
+
+/// Appends a `*.updated` event for an object already in its wire shape (`after`, as [`wire`] gives it).
+pub async fn emit_changed(
+    ctx: &Ctx,
+    tx: &mut dyn Tx,
+    kind: &str,
+    after: &Value,
+    before: &Value,
+) -> Result<(), ApiError> {
+    let previous = previous_attributes(before, after);
+    record(ctx, tx, kind, after.to_string(), previous).await
+}
+
+/// An object's wire shape as JSON text: its serialization without the top-level [`HIDDEN`] member.
+pub fn wire_json<T: Serialize + ?Sized>(object: &T) -> Result<String, ApiError> {
+    let mut json = serde_json::to_string(object).map_err(ApiError::internal)?;
+    strip_hidden_member(&mut json);
+    Ok(json)
+}
+
+/// Removes the top-level `"portico"` member from compact JSON object text (as `serde_json::to_string` writes
+/// it). Objects keep their bookkeeping in their last field, so the last `,"portico":` is tried first: it is the
+/// member when the value after it runs exactly to the closing brace. Otherwise the text is scanned: only a key
+/// can start with an unescaped quote right after `{` or `,` at depth one.
+fn strip_hidden_member(json: &mut String) {
+    let last = format!(",\"{HIDDEN}\":");
+    if !json.contains(&last[1..]) {
+        return;
+    }
+    if let Some(at) = json.rfind(&last)
+        && value_end(&json.as_bytes()[at + last.len()..]) == Some(json.len() - at - last.len() - 1)
+        && json.ends_with('}')
+    {
+        json.replace_range(at..json.len() - 1, "");
+        return;
+    }
+    strip_hidden_member_anywhere(json);
+}
+
+/// Where the JSON value at the start of `bytes` ends (exclusive), or `None` if it does not.
+fn value_end(bytes: &[u8]) -> Option<usize> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for (at, &byte) in bytes.iter().enumerate() {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' if depth == 0 => return Some(at + 1),
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' if depth == 0 => return Some(at),
+            b'}' | b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(at + 1);
+                }
+            }
+            b',' if depth == 0 => return Some(at),
+            _ => {}
+        }
+    }
+    (depth == 0 && !in_string).then_some(bytes.len())
+}
+
+fn strip_hidden_member_anywhere(json: &mut String) {
+    let bytes = json.as_bytes();
+    let key = format!("\"{HIDDEN}\":");
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    let mut member: Option<usize> = None;
+    for (at, &byte) in bytes.iter().enumerate() {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => {
+                let after_separator = at > 0 && matches!(bytes[at - 1], b'{' | b',');
+                if depth == 1 && member.is_none() && after_separator && bytes[at..].starts_with(key.as_bytes()) {
+                    member = Some(at);
+                }
+                in_string = true;
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' | b',' if depth == 1 && member.is_some() => {
+                let start = member.unwrap_or(at);
+                // Drop the separator before it, or the one after it when it is the first member.
+                let range = if bytes[start - 1] == b',' {
+                    start - 1..at
+                } else if byte == b',' {
+                    start..at + 1
+                } else {
+                    start..at
+                };
+                json.replace_range(range, "");
+                return;
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+}
+
+/// Stores an event about an object given as wire JSON text, and its webhook deliveries.
+async fn record(
+    ctx: &Ctx,
+    tx: &mut dyn Tx,
+    kind: &str,
+    object: String,
+    previous: Option<Value>,
+) -> Result<(), ApiError> {
     let event = Event::new(
         kind,
-        value,
+        Value::Null,
         previous,
         ctx.scope().livemode,
         ctx.connected_account().map(str::to_owned),
@@ -100,7 +226,7 @@ pub async fn emit<T: Object>(
     let mut event = event;
     let targets: Vec<_> = registry.targets(kind, ctx.connected_account().is_some()).collect();
     event.pending_webhooks = targets.len() as i64;
-    tx.create(ctx.scope(), &event).await?;
+    tx.insert_json(ctx.scope(), event_row(&event, &object)?).await?;
     if !targets.is_empty() {
         let now = crate::context::unix_now();
         // A connected account's events go to its platform's `connect` endpoints.
@@ -112,4 +238,59 @@ pub async fn emit<T: Object>(
         ctx.state().webhooks.notify_one();
     }
     Ok(())
+}
+
+/// The event's row, its `data.object` spliced in as text: the event is serialized with a null there, and the
+/// first `"data":{"object":null` of that text is the event's own (every field before `data` is a string or a
+/// number, and a quote inside a string is escaped).
+fn event_row(event: &Event, object: &str) -> Result<JsonRow, ApiError> {
+    const MARKER: &str = "\"data\":{\"object\":null";
+    let shell = serde_json::to_string(event).map_err(ApiError::internal)?;
+    let at = shell.find(MARKER).ok_or_else(|| ApiError::internal("event serialized without data.object"))?;
+    let cut = at + MARKER.len() - "null".len();
+    let mut json = String::with_capacity(shell.len() + object.len());
+    json.push_str(&shell[..cut]);
+    json.push_str(object);
+    json.push_str(&shell[cut + "null".len()..]);
+    Ok(JsonRow {
+        kind: Event::KIND,
+        id: event.id.clone(),
+        customer: event.customer().map(str::to_owned),
+        created: event.created(),
+        clock: event.test_clock().map(str::to_owned),
+        due_at: event.due_at(),
+        json,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stripped(json: &str) -> String {
+        let mut json = json.to_owned();
+        strip_hidden_member(&mut json);
+        json
+    }
+
+    #[test]
+    fn the_hidden_member_goes_wherever_it_stands_and_only_at_the_top() {
+        assert_eq!(stripped(r#"{"id":"x","portico":{"a":[1,{"b":"}"}]},"n":1}"#), r#"{"id":"x","n":1}"#);
+        assert_eq!(stripped(r#"{"id":"x","portico":{"a":1}}"#), r#"{"id":"x"}"#);
+        assert_eq!(stripped(r#"{"portico":null,"id":"x"}"#), r#"{"id":"x"}"#);
+        assert_eq!(stripped(r#"{"portico":null}"#), r#"{}"#);
+        let nested = r#"{"metadata":{"portico":"1"},"note":"\",\"portico\":1","id":"x"}"#;
+        assert_eq!(stripped(nested), nested);
+        let nested_last = r#"{"id":"x","metadata":{"a":"1","portico":"x"}}"#;
+        assert_eq!(stripped(nested_last), nested_last);
+        assert_eq!(stripped(r#"{"id":"x","metadata":{"portico":1},"portico":"t"}"#), r#"{"id":"x","metadata":{"portico":1}}"#);
+    }
+
+    #[test]
+    fn text_and_value_give_the_same_wire_shape() {
+        let object =
+            json!({"id": "in_1", "lines": {"data": [{"portico": 1}]}, "portico": {"token": "s"}, "z": "\u{e9}"});
+        let text: Value = serde_json::from_str(&wire_json(&object).unwrap()).unwrap();
+        assert_eq!(text, wire(&object).unwrap());
+    }
 }

@@ -2,6 +2,7 @@
 //! documents in Stripe's shape beside the columns queries need (account, mode, kind, customer, created).
 //! The rest of the code sees typed operations ([`TxExt`]), never SQL.
 
+mod buffer;
 mod error;
 mod migrations;
 mod query;
@@ -34,6 +35,33 @@ pub struct Row {
     /// When the billing engine must next process the object (`None`: nothing scheduled).
     pub due_at: Option<i64>,
     pub data: Value,
+}
+
+/// A row whose document is already JSON text: what the typed helpers write, without building a `Value` tree
+/// first.
+#[derive(Debug, Clone)]
+pub struct JsonRow {
+    pub kind: &'static str,
+    pub id: String,
+    pub customer: Option<String>,
+    pub created: i64,
+    pub clock: Option<String>,
+    pub due_at: Option<i64>,
+    pub json: String,
+}
+
+impl From<Row> for JsonRow {
+    fn from(row: Row) -> Self {
+        JsonRow {
+            kind: row.kind,
+            id: row.id,
+            customer: row.customer,
+            created: row.created,
+            clock: row.clock,
+            due_at: row.due_at,
+            json: row.data.to_string(),
+        }
+    }
 }
 
 /// An object with billing work due, as [`Tx::due`] finds it.
@@ -76,16 +104,39 @@ pub trait Store: Send + Sync + 'static {
 }
 
 /// One transaction. Dropping it without [`Tx::commit`] rolls it back.
+///
+/// Write transactions queue their writes and send them with the next query that must see them or with the
+/// commit; a document the transaction wrote or read locked is read back without asking the database.
 #[async_trait]
 pub trait Tx: Send {
-    async fn get(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<Value>>;
+    /// A document as JSON text.
+    async fn get_json(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<String>>;
+    /// Like `get_json`, but locks the row until the transaction ends (read-modify-write).
+    async fn get_json_for_update(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<String>>;
+    /// Reads the documents of `kind` with these ids in one query, locking them when `lock` is set, so that the
+    /// transaction's later reads of them (`get…`, `get…_for_update` when locked) cost no round trip. Work that
+    /// handles many objects in one transaction (a batch of due renewals) calls it first.
+    async fn prefetch(&mut self, scope: &Scope, kind: &str, ids: &[String], lock: bool) -> Result<()>;
+    /// Queues a new row. A duplicate id fails with [`StoreError::Conflict`], here or at the latest when the
+    /// transaction commits.
+    async fn insert_json(&mut self, scope: &Scope, row: JsonRow) -> Result<()>;
+    /// Fails with [`StoreError::NotFound`] when the row does not exist in this scope: here, or when the write is
+    /// sent if the transaction already read the row.
+    async fn update_json(&mut self, scope: &Scope, row: JsonRow) -> Result<()>;
+
+    async fn get(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<Value>> {
+        self.get_json(scope, kind, id).await?.map(|json| Ok(serde_json::from_str(&json)?)).transpose()
+    }
     /// Like `get`, but locks the row until the transaction ends (read-modify-write).
-    async fn get_for_update(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<Value>>;
-    /// Queues or writes a new row. A duplicate id fails with [`StoreError::Conflict`], here or at the latest
-    /// when the transaction commits (backends may send inserts in one batch with the next statement).
-    async fn insert(&mut self, scope: &Scope, row: Row) -> Result<()>;
-    /// Fails with [`StoreError::NotFound`] when the row does not exist in this scope.
-    async fn update(&mut self, scope: &Scope, row: Row) -> Result<()>;
+    async fn get_for_update(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<Value>> {
+        self.get_json_for_update(scope, kind, id).await?.map(|json| Ok(serde_json::from_str(&json)?)).transpose()
+    }
+    async fn insert(&mut self, scope: &Scope, row: Row) -> Result<()> {
+        self.insert_json(scope, row.into()).await
+    }
+    async fn update(&mut self, scope: &Scope, row: Row) -> Result<()> {
+        self.update_json(scope, row.into()).await
+    }
     async fn delete(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<bool>;
     /// Newest first, with Stripe's cursor semantics.
     async fn list(&mut self, scope: &Scope, kind: &str, query: &ListQuery) -> Result<Page>;

@@ -4,45 +4,46 @@ use async_trait::async_trait;
 use portico_core::Scope;
 use portico_core::objects::Object;
 
-use crate::{ListQuery, Result, Row, StoreError, Tx};
+use crate::{JsonRow, ListQuery, Result, StoreError, Tx};
 
-fn row<T: Object>(object: &T) -> Result<Row> {
-    Ok(Row {
+/// The object's row; serialized straight to text, which costs a fraction of building a `Value` first.
+fn row<T: Object>(object: &T) -> Result<JsonRow> {
+    Ok(JsonRow {
         kind: T::KIND,
         id: object.id().to_owned(),
         customer: object.customer().map(str::to_owned),
         created: object.created(),
         clock: object.queue().map(str::to_owned),
         due_at: object.due_at(),
-        data: serde_json::to_value(object)?,
+        json: serde_json::to_string(object)?,
     })
 }
 
 #[async_trait]
 pub trait TxExt: Tx {
     async fn load<T: Object>(&mut self, scope: &Scope, id: &str) -> Result<Option<T>> {
-        match self.get(scope, T::KIND, id).await? {
-            Some(data) => Ok(Some(serde_json::from_value(data)?)),
+        match self.get_json(scope, T::KIND, id).await? {
+            Some(json) => Ok(Some(serde_json::from_str(&json)?)),
             None => Ok(None),
         }
     }
 
     /// Loads for a read-modify-write: the row stays locked until the transaction ends.
     async fn load_for_update<T: Object>(&mut self, scope: &Scope, id: &str) -> Result<Option<T>> {
-        match self.get_for_update(scope, T::KIND, id).await? {
-            Some(data) => Ok(Some(serde_json::from_value(data)?)),
+        match self.get_json_for_update(scope, T::KIND, id).await? {
+            Some(json) => Ok(Some(serde_json::from_str(&json)?)),
             None => Ok(None),
         }
     }
 
     async fn create<T: Object>(&mut self, scope: &Scope, object: &T) -> Result<()> {
         let row = row(object)?;
-        self.insert(scope, row).await
+        self.insert_json(scope, row).await
     }
 
     async fn save<T: Object>(&mut self, scope: &Scope, object: &T) -> Result<()> {
         let row = row(object)?;
-        self.update(scope, row).await
+        self.update_json(scope, row).await
     }
 
     async fn remove<T: Object>(&mut self, scope: &Scope, object: &T) -> Result<()> {

@@ -123,7 +123,7 @@ pub async fn save_subscription(
     if sub.status == Status::Canceled && was != "canceled" {
         return respond::emit(ctx, tx, "customer.subscription.deleted", sub, None).await;
     }
-    respond::emit(ctx, tx, "customer.subscription.updated", sub, Some(before)).await?;
+    respond::emit_changed(ctx, tx, "customer.subscription.updated", &after, before).await?;
     if !before["pending_update"].is_null() && sub.pending_update.is_none() {
         let applied = before["items"] != after["items"] || before["status"] != after["status"];
         let kind = if applied { "pending_update_applied" } else { "pending_update_expired" };
@@ -235,7 +235,9 @@ pub async fn advance_clock(state: &AppState, scope: &Scope, clock_id: &str) -> R
         let horizon = due[0].due_at + MIN_DELAY;
         {
             let mut tx = ctx.tx().await;
-            for item in due.iter().take_while(|d| d.due_at < horizon) {
+            let batch = due.iter().take_while(|d| d.due_at < horizon).count();
+            super::prefetch::prefetch(&mut **tx, scope, &due[..batch]).await?;
+            for item in &due[..batch] {
                 ctx.set_now(item.due_at);
                 process(&ctx, &mut **tx, &item.kind, &item.id).await?;
             }
@@ -258,6 +260,16 @@ async fn commit(ctx: Ctx) -> Result<(), ApiError> {
 pub async fn tick(state: &AppState, now: Timestamp) -> Result<(usize, Vec<(Scope, String)>), ApiError> {
     let mut tx = state.store.begin_write().await?;
     let due = tx.due(None, now, BATCH).await?;
+    let mut scopes: Vec<&Scope> = Vec::new();
+    for item in &due {
+        if !scopes.contains(&&item.scope) {
+            scopes.push(&item.scope);
+        }
+    }
+    for scope in scopes {
+        let mine: Vec<_> = due.iter().filter(|item| &item.scope == scope).cloned().collect();
+        super::prefetch::prefetch(&mut *tx, scope, &mine).await?;
+    }
     let mut clocks = Vec::new();
     let mut done = 0;
     for item in due {

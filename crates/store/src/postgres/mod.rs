@@ -1,6 +1,7 @@
 //! PostgreSQL backend: documents in JSONB. Several Portico nodes may share one database; nothing here
 //! keeps state outside it.
 
+mod flush;
 mod search;
 mod tx;
 
@@ -12,8 +13,10 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use crate::{Result, Store, Tx};
 use tx::PostgresTx;
 
-const MIGRATIONS: crate::migrations::Files =
-    &[(1, "objects", include_str!("../../migrations/postgres/0001_objects.sql"))];
+const MIGRATIONS: crate::migrations::Files = &[
+    (1, "objects", include_str!("../../migrations/postgres/0001_objects.sql")),
+    (2, "filter fields", include_str!("../../migrations/postgres/0002_filter_fields.sql")),
+];
 
 pub struct PostgresStore {
     pool: PgPool,

@@ -4,99 +4,94 @@ use serde_json::Value;
 use sqlx::pool::PoolConnection;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder, Row as _, Transaction};
 
+use super::flush::{self, KeyRecord};
 use super::search::push_search;
-use crate::{Claim, Due, FieldFilter, KeyOwner, ListQuery, Page, Result, Row, Scalar, SearchExpr, StoreError, Tx};
+use crate::buffer::Buffer;
+use crate::{
+    Claim, Due, FieldFilter, JsonRow, KeyOwner, ListQuery, Page, Result, Scalar, SearchExpr, StoreError, Tx,
+};
 
 /// A PostgreSQL transaction that costs as few round trips as possible:
 ///
 /// - it begins with its first statement, so requests that never touch the database cost nothing;
-/// - inserts are queued and sent as one statement with the next read or at commit; a transaction that only
-///   inserts (a create: the object, its event, its idempotency record) sends that one statement in autocommit
-///   mode, which PostgreSQL applies atomically, and needs no `BEGIN`/`COMMIT` at all;
+/// - writes are queued (`crate::buffer`) and sent with the next query that must see them or at commit, all new
+///   rows in one statement and all new versions in another (`flush.rs`); a transaction that only inserts (a
+///   create: the object, its event, its idempotency record) sends that one statement in autocommit mode, which
+///   PostgreSQL applies atomically, and needs no `BEGIN`/`COMMIT` at all;
+/// - documents it wrote or read `FOR UPDATE` are read back without asking the database;
 /// - read-only transactions run their statements on one pooled connection without `BEGIN`; each statement
 ///   sees a consistent snapshot of its own.
 ///
 /// A queued insert that breaks a uniqueness rule fails with [`StoreError::Conflict`] where it is sent.
+///
+/// In a long transaction (a batch of due renewals), every [`BACKGROUND_FLUSH`] queued writes are sent by a task
+/// of their own while the caller goes on: the server stores them while this process computes the next ones. The
+/// connection comes back before the next statement; an error is reported there or at the commit.
 pub(super) struct PostgresTx {
     pool: PgPool,
     write: bool,
     conn: Option<Conn>,
-    pending: Vec<(Scope, Row)>,
+    /// Writes being sent in the background, with the transaction's connection.
+    flushing: Option<Flushing>,
+    buffer: Buffer,
     pending_key: Option<KeyRecord>,
     /// The idempotency key this transaction claimed: `(key, fingerprint, claimed at)`.
     claimed: Option<(String, String, i64)>,
 }
 
-/// An idempotency key with its answer, inserted with the transaction's other writes. Plain `INSERT`: if a
-/// concurrent request with the same key committed first, this fails with a conflict (after waiting for it).
-struct KeyRecord {
-    scope: Scope,
-    key: String,
-    fingerprint: String,
-    status: u16,
-    body: String,
-    created: i64,
-}
+/// Queued writes sent in the background while the transaction goes on.
+const BACKGROUND_FLUSH: usize = 256;
 
-/// A uniqueness violation means a conflicting id or idempotency key; everything else is a database failure.
-fn classify(error: sqlx::Error) -> StoreError {
-    match &error {
-        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict,
-        _ => StoreError::Database(error),
-    }
-}
-
-/// One statement for all queued inserts: a multi-row `INSERT`, inside a data-modifying CTE with the
-/// idempotency record when there is one. `None` when nothing is queued.
-fn insert_statement(objects: Vec<(Scope, Row)>, key: Option<KeyRecord>) -> Option<QueryBuilder<Postgres>> {
-    if objects.is_empty() && key.is_none() {
-        return None;
-    }
-    let mut qb = QueryBuilder::new("");
-    let in_cte = key.is_some() && !objects.is_empty();
-    if in_cte {
-        qb.push("WITH objects_written AS (");
-    }
-    if !objects.is_empty() {
-        qb.push("INSERT INTO objects (account, livemode, kind, id, customer, created, clock, due_at, data) ");
-        qb.push_values(objects, |mut values, (scope, row)| {
-            values.push_bind(scope.account).push_bind(scope.livemode).push_bind(row.kind).push_bind(row.id);
-            values.push_bind(row.customer).push_bind(row.created).push_bind(row.clock).push_bind(row.due_at);
-            values.push_bind(row.data);
-        });
-    }
-    if let Some(key) = key {
-        if in_cte {
-            qb.push(") ");
-        }
-        qb.push("INSERT INTO idempotency_keys (account, livemode, key, fingerprint, status, body, created) VALUES (");
-        qb.push_bind(key.scope.account).push(", ").push_bind(key.scope.livemode).push(", ").push_bind(key.key);
-        qb.push(", ").push_bind(key.fingerprint).push(", ").push_bind(i32::from(key.status)).push(", ");
-        qb.push_bind(key.body).push(", ").push_bind(key.created).push(")");
-    }
-    Some(qb)
-}
+/// A background flush: gives the transaction back with the outcome.
+type Flushing = tokio::task::JoinHandle<(Transaction<'static, Postgres>, Result<()>)>;
 
 enum Conn {
     Tx(Transaction<'static, Postgres>),
     Plain(PoolConnection<Postgres>),
 }
 
+/// The top-level fields the GIN index covers (`portico_filter_fields`, migration 0002): an equality filter on
+/// one of them is answered by the index, a filter on any other field by reading the kind's documents.
+const FILTERED_FIELDS: &[&str] = &[
+    "active",
+    "allow_redisplay",
+    "collection_method",
+    "currency",
+    "email",
+    "inclusive",
+    "invoice",
+    "is_default",
+    "lookup_key",
+    "parent",
+    "payment_intent",
+    "payment_method",
+    "portico",
+    "product",
+    "recurring",
+    "shippable",
+    "status",
+    "test_clock",
+    "type",
+    "url",
+];
+
+const GET: &str = "SELECT data::text FROM objects WHERE account = $1 AND livemode = $2 AND kind = $3 AND id = $4";
+const GET_FOR_UPDATE: &str =
+    "SELECT data::text FROM objects WHERE account = $1 AND livemode = $2 AND kind = $3 AND id = $4 FOR UPDATE";
+
 impl PostgresTx {
     pub(super) fn new(pool: PgPool, write: bool) -> Self {
-        Self { pool, write, conn: None, pending: Vec::new(), pending_key: None, claimed: None }
+        Self { pool, write, conn: None, flushing: None, buffer: Buffer::default(), pending_key: None, claimed: None }
     }
 
-    fn raw(&mut self) -> &mut PgConnection {
-        match self.conn.as_mut().expect("connection opened before use") {
-            Conn::Tx(tx) => tx,
-            Conn::Plain(conn) => conn,
-        }
-    }
-
-    /// The connection for the next statement: the transaction is begun if needed, and queued inserts are
-    /// sent first so the statement sees them.
+    /// The connection for the next statement, the transaction begun if needed; queued writes stay queued.
     async fn conn(&mut self) -> Result<&mut PgConnection> {
+        if let Some(flushing) = self.flushing.take() {
+            let (tx, outcome) =
+                flushing.await.map_err(|e| StoreError::Config(format!("PostgreSQL background flush: {e}")))?;
+            self.conn = Some(Conn::Tx(tx));
+            outcome?;
+        }
         if self.conn.is_none() {
             self.conn = Some(if self.write {
                 Conn::Tx(self.pool.begin().await?)
@@ -104,10 +99,67 @@ impl PostgresTx {
                 Conn::Plain(self.pool.acquire().await?)
             });
         }
-        if let Some(mut statement) = insert_statement(std::mem::take(&mut self.pending), self.pending_key.take()) {
-            statement.build().execute(self.raw()).await.map_err(classify)?;
+        Ok(match self.conn.as_mut().expect("connection opened above") {
+            Conn::Tx(tx) => tx,
+            Conn::Plain(conn) => conn,
+        })
+    }
+
+    /// Hands the queued writes and the open transaction to a task when enough are queued, once the previous such
+    /// flush (if any) has finished.
+    async fn flush_in_background(&mut self) -> Result<()> {
+        if self.buffer.len() < BACKGROUND_FLUSH {
+            return Ok(());
         }
-        Ok(self.raw())
+        match &self.flushing {
+            Some(flushing) if !flushing.is_finished() => return Ok(()),
+            Some(_) => {
+                self.conn().await?;
+            }
+            None => {}
+        }
+        // Only an open transaction: before its first statement the writes may still go out as one autocommit.
+        if !matches!(self.conn, Some(Conn::Tx(_))) {
+            return Ok(());
+        }
+        let Some(Conn::Tx(mut tx)) = self.conn.take() else { return Ok(()) };
+        let pending = self.buffer.take();
+        self.flushing = Some(tokio::spawn(async move {
+            let outcome = flush::flush(&mut tx, pending, None).await;
+            (tx, outcome)
+        }));
+        Ok(())
+    }
+
+    /// The connection for a statement that must see this transaction's writes: queued writes are sent first.
+    async fn flushed(&mut self) -> Result<&mut PgConnection> {
+        let pending = self.buffer.take();
+        let key = self.pending_key.take();
+        let conn = self.conn().await?;
+        if !pending.is_empty() || key.is_some() {
+            flush::flush(conn, pending, key).await?;
+        }
+        Ok(conn)
+    }
+
+    async fn get_doc(&mut self, scope: &Scope, kind: &str, id: &str, lock: bool) -> Result<Option<String>> {
+        if self.write
+            && let Some(known) = self.buffer.read(scope, kind, id, lock)
+        {
+            return Ok(known);
+        }
+        let row = sqlx::query(if lock { GET_FOR_UPDATE } else { GET })
+            .bind(&scope.account)
+            .bind(scope.livemode)
+            .bind(kind)
+            .bind(id)
+            .fetch_optional(self.conn().await?)
+            .await?;
+        let found = row.map(|row| row.get::<String, _>(0));
+        if self.write && lock {
+            self.buffer.remember(scope, kind, id, found.clone(), true);
+        }
+        Ok(found)
     }
 }
 
@@ -143,7 +195,7 @@ impl PostgresTx {
             .bind(scope.livemode)
             .bind(kind)
             .bind(id)
-            .fetch_optional(self.conn().await?)
+            .fetch_optional(self.flushed().await?)
             .await?
             .map(|row| (row.get(0), row.get(1)))
             .ok_or_else(|| StoreError::CursorNotFound(id.to_owned()))
@@ -152,7 +204,7 @@ impl PostgresTx {
     async fn fetch_page(&mut self, mut qb: QueryBuilder<Postgres>, limit: u32, reverse: bool) -> Result<Page> {
         let order = if reverse { "ASC" } else { "DESC" };
         qb.push(format!(" ORDER BY created {order}, seq {order} LIMIT ")).push_bind(i64::from(limit) + 1);
-        let rows = qb.build().fetch_all(self.conn().await?).await?;
+        let rows = qb.build().fetch_all(self.flushed().await?).await?;
         let has_more = rows.len() > limit as usize;
         let mut data =
             rows.iter().take(limit as usize).map(|row| Ok(row.get::<Value, _>(0))).collect::<Result<Vec<_>>>()?;
@@ -165,50 +217,72 @@ impl PostgresTx {
 
 #[async_trait]
 impl Tx for PostgresTx {
-    async fn get(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<Value>> {
-        let row =
-            sqlx::query("SELECT data FROM objects WHERE account = $1 AND livemode = $2 AND kind = $3 AND id = $4")
-                .bind(&scope.account)
-                .bind(scope.livemode)
-                .bind(kind)
-                .bind(id)
-                .fetch_optional(self.conn().await?)
-                .await?;
-        row.map(|row| Ok(row.get::<Value, _>(0))).transpose()
+    async fn get_json(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<String>> {
+        self.get_doc(scope, kind, id, false).await
     }
 
-    async fn get_for_update(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<Value>> {
-        let row = sqlx::query(
-            "SELECT data FROM objects WHERE account = $1 AND livemode = $2 AND kind = $3 AND id = $4 FOR UPDATE",
-        )
-        .bind(&scope.account)
-        .bind(scope.livemode)
-        .bind(kind)
-        .bind(id)
-        .fetch_optional(self.conn().await?)
-        .await?;
-        Ok(row.map(|row| row.get::<Value, _>(0)))
+    async fn get_json_for_update(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<String>> {
+        self.get_doc(scope, kind, id, true).await
     }
 
-    async fn insert(&mut self, scope: &Scope, row: Row) -> Result<()> {
-        self.pending.push((scope.clone(), row));
+    async fn prefetch(&mut self, scope: &Scope, kind: &str, ids: &[String], lock: bool) -> Result<()> {
+        if !self.write {
+            return Ok(());
+        }
+        let wanted: Vec<String> =
+            ids.iter().filter(|id| self.buffer.read(scope, kind, id, lock).is_none()).cloned().collect();
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let sql = if lock {
+            "SELECT id, data::text FROM objects WHERE account = $1 AND livemode = $2 AND kind = $3 AND id = ANY($4) \
+             ORDER BY id FOR UPDATE"
+        } else {
+            "SELECT id, data::text FROM objects WHERE account = $1 AND livemode = $2 AND kind = $3 AND id = ANY($4)"
+        };
+        let rows = sqlx::query(sql)
+            .bind(&scope.account)
+            .bind(scope.livemode)
+            .bind(kind)
+            .bind(&wanted)
+            .fetch_all(self.conn().await?)
+            .await?;
+        let mut found: std::collections::HashMap<String, String> =
+            rows.iter().map(|row| (row.get(0), row.get(1))).collect();
+        for id in &wanted {
+            let json = found.remove(id);
+            self.buffer.remember(scope, kind, id, json, lock);
+        }
         Ok(())
     }
 
-    async fn update(&mut self, scope: &Scope, row: Row) -> Result<()> {
+    async fn insert_json(&mut self, scope: &Scope, row: JsonRow) -> Result<()> {
+        self.buffer.insert(scope, row)?;
+        self.flush_in_background().await
+    }
+
+    async fn update_json(&mut self, scope: &Scope, row: JsonRow) -> Result<()> {
+        let row = if self.write {
+            match self.buffer.update(scope, row)? {
+                None => return self.flush_in_background().await,
+                Some(row) => row,
+            }
+        } else {
+            row
+        };
         let result = sqlx::query(
-            "UPDATE objects SET customer = $1, data = $2, clock = $7, due_at = $8 \
+            "UPDATE objects SET customer = $1, data = $2::jsonb, clock = $7, due_at = $8 \
              WHERE account = $3 AND livemode = $4 AND kind = $5 AND id = $6",
         )
         .bind(&row.customer)
-        .bind(&row.data)
+        .bind(&row.json)
         .bind(&scope.account)
         .bind(scope.livemode)
         .bind(row.kind)
         .bind(&row.id)
         .bind(&row.clock)
         .bind(row.due_at)
-        .execute(self.conn().await?)
+        .execute(self.flushed().await?)
         .await?;
         if result.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
@@ -219,8 +293,9 @@ impl Tx for PostgresTx {
             .bind(scope.livemode)
             .bind(kind)
             .bind(id)
-            .execute(self.conn().await?)
+            .execute(self.flushed().await?)
             .await?;
+        self.buffer.forget(scope, kind, id);
         Ok(result.rows_affected() > 0)
     }
 
@@ -243,7 +318,9 @@ impl Tx for PostgresTx {
                     qb.push(" AND coalesce(data #> ").push_bind(path.clone()).push(", 'null') = 'null'::jsonb");
                 }
                 FieldFilter::Eq(path, value) => {
-                    qb.push(" AND data @> ").push_bind(containment(path, scalar_json(value))).push("::jsonb");
+                    let indexed = path.first().is_some_and(|field| FILTERED_FIELDS.contains(&field.as_str()));
+                    qb.push(if indexed { " AND portico_filter_fields(data) @> " } else { " AND data @> " });
+                    qb.push_bind(containment(path, scalar_json(value))).push("::jsonb");
                 }
                 FieldFilter::In(path, values) => {
                     qb.push(" AND data #>> ")
@@ -294,7 +371,7 @@ impl Tx for PostgresTx {
         .bind(scope.livemode)
         .bind(key);
         let row = if self.conn.is_some() {
-            query.fetch_optional(self.conn().await?).await?
+            query.fetch_optional(self.flushed().await?).await?
         } else {
             query.fetch_optional(&self.pool).await?
         };
@@ -321,7 +398,7 @@ impl Tx for PostgresTx {
     async fn prune_idempotency_keys(&mut self, before: i64) -> Result<u64> {
         let result = sqlx::query("DELETE FROM idempotency_keys WHERE created < $1")
             .bind(before)
-            .execute(self.conn().await?)
+            .execute(self.flushed().await?)
             .await?;
         Ok(result.rows_affected())
     }
@@ -337,7 +414,7 @@ impl Tx for PostgresTx {
         if self.write {
             qb.push(" FOR UPDATE SKIP LOCKED");
         }
-        let rows = qb.build().fetch_all(self.conn().await?).await?;
+        let rows = qb.build().fetch_all(self.flushed().await?).await?;
         Ok(rows
             .iter()
             .map(|row| Due {
@@ -352,7 +429,7 @@ impl Tx for PostgresTx {
     async fn key_owner(&mut self, key_hash: &str) -> Result<Option<KeyOwner>> {
         let row = sqlx::query("SELECT account, livemode FROM api_keys WHERE key_hash = $1")
             .bind(key_hash)
-            .fetch_optional(self.conn().await?)
+            .fetch_optional(self.flushed().await?)
             .await?;
         Ok(row.map(|row| KeyOwner { account: row.get(0), livemode: row.get(1) }))
     }
@@ -366,7 +443,7 @@ impl Tx for PostgresTx {
         .bind(&owner.account)
         .bind(owner.livemode)
         .bind(now)
-        .execute(self.conn().await?)
+        .execute(self.flushed().await?)
         .await?;
         Ok(())
     }
@@ -374,7 +451,7 @@ impl Tx for PostgresTx {
     async fn setting(&mut self, name: &str) -> Result<Option<String>> {
         let row = sqlx::query("SELECT value FROM settings WHERE name = $1")
             .bind(name)
-            .fetch_optional(self.conn().await?)
+            .fetch_optional(self.flushed().await?)
             .await?;
         Ok(row.map(|row| row.get(0)))
     }
@@ -383,24 +460,22 @@ impl Tx for PostgresTx {
         sqlx::query("INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value")
             .bind(name)
             .bind(value)
-            .execute(self.conn().await?)
+            .execute(self.flushed().await?)
             .await?;
         Ok(())
     }
 
     async fn commit(mut self: Box<Self>) -> Result<()> {
-        let statement = insert_statement(std::mem::take(&mut self.pending), self.pending_key.take());
+        if self.flushing.is_some() {
+            self.conn().await?;
+        }
+        let pending = self.buffer.take();
+        let key = self.pending_key.take();
         match self.conn.take() {
-            // Only inserts: one statement in autocommit mode is atomic on its own.
-            None => {
-                if let Some(mut statement) = statement {
-                    statement.build().execute(&self.pool).await.map_err(classify)?;
-                }
-            }
+            // Nothing read, so nothing but inserts queued: one statement in autocommit mode is atomic on its own.
+            None => flush::insert_only(&self.pool, pending, key).await?,
             Some(Conn::Tx(mut tx)) => {
-                if let Some(mut statement) = statement {
-                    statement.build().execute(&mut *tx).await.map_err(classify)?;
-                }
+                flush::flush(&mut tx, pending, key).await?;
                 tx.commit().await?;
             }
             Some(Conn::Plain(_)) => {}

@@ -1,18 +1,23 @@
-//! SQLite backend: one file in WAL mode. Writers are serialized through one connection (SQLite allows one writer
-//! at a time; queueing for the connection avoids `SQLITE_BUSY`), readers use four read-only connections.
+//! SQLite backend: one file in WAL mode. Writes go through one rusqlite connection, used in the calling thread
+//! and handed over through a Tokio mutex (SQLite allows one writer at a time; queueing for the connection
+//! avoids `SQLITE_BUSY`); read-only transactions use four read-only sqlx connections.
 
 mod checkpoint;
 mod conns;
 mod group;
 mod search;
+mod sql;
 mod tx;
 mod write;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use sqlx::{ConnectOptions as _, Connection as _};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use conns::Conns;
 
@@ -22,8 +27,20 @@ use tx::SqliteTx;
 const MIGRATIONS: crate::migrations::Files =
     &[(1, "objects", include_str!("../../migrations/sqlite/0001_objects.sql"))];
 
+/// Prepared statements the writer keeps: the hot ones (get, insert, update) must never be pushed out by lists.
+const WRITER_STATEMENT_CACHE: usize = 128;
+
+/// The writer's page cache, in KiB.
+const WRITER_CACHE_KIB: u32 = 128 * 1024;
+
+/// The writer's connection, handed over through a Tokio mutex.
+type Writer = Arc<Mutex<rusqlite::Connection>>;
+/// The writer, held until dropped.
+type WriterLease = OwnedMutexGuard<rusqlite::Connection>;
+
 pub struct SqliteStore {
-    writer: Conns,
+    options: SqliteConnectOptions,
+    writer: Writer,
     group: group::GroupCommitter,
     readers: Conns,
     checkpointer: tokio::task::JoinHandle<()>,
@@ -46,13 +63,28 @@ impl SqliteStore {
             .foreign_keys(true)
             // Keeps the WAL file from staying at its high-water mark after a burst.
             .pragma("journal_size_limit", "67108864");
-        // Checkpoints are the checkpointer's job, not the writer's.
-        let writer = Conns::open(&options.clone().pragma("wal_autocheckpoint", "0"), 1).await?;
+        // Creates the file and switches it to WAL before the other connections open it.
+        options.connect().await?.close().await?;
+        let writer = open_writer(options.get_filename())?;
         let readers = Conns::open(&options.clone().read_only(true), 4).await?;
-        let group = group::GroupCommitter::start(options.get_filename(), writer.clone())?;
-        let checkpointer = checkpoint::start(options);
-        Ok(Self { writer, group, readers, checkpointer })
+        let group = group::GroupCommitter::start(writer.clone());
+        let checkpointer = checkpoint::start(options.clone());
+        Ok(Self { options, writer, group, readers, checkpointer })
     }
+}
+
+/// The writer: checkpoints are the checkpointer's job, not the writer's (`wal_autocheckpoint = 0`). Its page
+/// cache is large (`WRITER_CACHE_KIB`): SQLite's default 2 MB made a batch of renewals spill dirty pages to the
+/// WAL before its commit and read index pages back from the file again and again.
+fn open_writer(file: &std::path::Path) -> Result<Writer> {
+    let conn = rusqlite::Connection::open(file)?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.execute_batch(&format!(
+        "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0; PRAGMA foreign_keys = ON; \
+         PRAGMA journal_size_limit = 67108864; PRAGMA cache_size = -{WRITER_CACHE_KIB};"
+    ))?;
+    conn.set_prepared_statement_cache_capacity(WRITER_STATEMENT_CACHE);
+    Ok(Arc::new(Mutex::new(conn)))
 }
 
 #[async_trait]
@@ -65,9 +97,12 @@ impl Store for SqliteStore {
         Ok(Box::new(SqliteTx::read(self.readers.clone())))
     }
 
+    /// Runs on a sqlx connection of its own (sqlx's migrator), while holding the writer.
     async fn migrate(&self) -> Result<()> {
-        let mut writer = self.writer.acquire().await;
-        crate::migrations::migrator(MIGRATIONS).run_direct(None, &mut *writer, false).await?;
+        let _writer = self.writer.lock().await;
+        let mut conn = self.options.connect().await?;
+        crate::migrations::migrator(MIGRATIONS).run_direct(None, &mut conn, false).await?;
+        conn.close().await?;
         Ok(())
     }
 

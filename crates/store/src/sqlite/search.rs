@@ -1,10 +1,9 @@
-use sqlx::{QueryBuilder, Sqlite};
-
+use super::sql::Sql;
 use super::tx::{json_path, push_scalar};
 use crate::{Scalar, SearchExpr, SearchOp};
 
 /// Appends a search expression as ` AND (…)`, using `json_extract` on the stored document.
-pub(super) fn push_search(qb: &mut QueryBuilder<Sqlite>, expr: &SearchExpr) {
+pub(super) fn push_search(qb: &mut Sql, expr: &SearchExpr) {
     if expr.clauses.is_empty() {
         return;
     }
@@ -14,7 +13,7 @@ pub(super) fn push_search(qb: &mut QueryBuilder<Sqlite>, expr: &SearchExpr) {
             qb.push(if expr.any { " OR " } else { " AND " });
         }
         qb.push("(");
-        qb.push("json_extract(data, ").push_bind(json_path(&clause.path)).push(")");
+        qb.push("json_extract(data, ").bind(json_path(&clause.path)).push(")");
         match (clause.op, &clause.value) {
             (SearchOp::Eq, Scalar::Null) => {
                 qb.push(" IS NULL");
@@ -25,7 +24,7 @@ pub(super) fn push_search(qb: &mut QueryBuilder<Sqlite>, expr: &SearchExpr) {
                     other => format!("{other:?}"),
                 };
                 let escaped = needle.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-                qb.push(" LIKE ").push_bind(format!("%{escaped}%")).push(" ESCAPE '\\'");
+                qb.push(" LIKE ").bind(format!("%{escaped}%")).push(" ESCAPE '\\'");
             }
             (op, value) => {
                 qb.push(match op {

@@ -1,39 +1,62 @@
-//! A SQLite transaction that costs as few trips to SQLite's worker thread as possible, because the single
-//! writer connection is held for as long as a transaction is open:
+//! A SQLite transaction. Write transactions run on the one writer connection through rusqlite, in the calling
+//! thread: a statement sent to sqlx's worker thread costs a cross-thread round trip (about 60 µs on the 2-core
+//! machine), one run in-thread on a cached prepared statement a few microseconds. Read-only transactions use the
+//! sqlx readers (many at once, off the async threads) and send no `BEGIN`/`COMMIT`: each statement reads its own
+//! WAL snapshot.
 //!
-//! - nothing happens until the first statement: the connection is acquired and `BEGIN IMMEDIATE` sent then,
-//!   in the same batch as that statement;
-//! - writes whose result the caller does not need (inserts, event appends, idempotency records) are queued
-//!   and sent with the next read or with `COMMIT`, as one multi-statement batch;
-//! - read-only transactions send no `BEGIN`/`COMMIT` at all: each statement reads its own WAL snapshot.
+//! A write transaction does nothing until its first statement, which takes the writer and sends
+//! `BEGIN IMMEDIATE`. Its writes are queued (`crate::buffer`) and executed with the next query that must see them
+//! or with `COMMIT`; documents it wrote or read are read back from the queue and cache. A transaction that only
+//! inserted never took the writer and joins a group commit (`group.rs`). A queued insert that breaks a uniqueness
+//! rule fails with [`StoreError::Conflict`] where the queue is executed.
 //!
-//! A create therefore costs one trip (`BEGIN IMMEDIATE; INSERT …; INSERT …; COMMIT`). A queued insert that
-//! breaks a uniqueness rule fails with [`StoreError::Conflict`] where its batch is sent.
+//! A long transaction (a batch of due renewals) queues thousands of writes. Once [`BACKGROUND_FLUSH`] are queued,
+//! they are executed on a blocking thread while the caller goes on computing the next ones from what it already
+//! read: the SQLite work and the caller's own (serializing documents) then share the two cores. The writer goes
+//! with them and comes back before the next statement; an error is reported there or at the commit.
 
 use async_trait::async_trait;
 use portico_core::Scope;
-use serde_json::Value;
-use sqlx::sqlite::SqliteRow;
-use sqlx::{QueryBuilder, Row as _, Sqlite};
+use rusqlite::params_from_iter;
 
 use super::conns::{Conns, Lease};
 use super::group::GroupCommitter;
 use super::search::push_search;
-use super::write::Write;
-use crate::{Claim, Due, FieldFilter, KeyOwner, ListQuery, Page, Result, Row, Scalar, SearchExpr, StoreError, Tx};
+use super::sql::{Cells, Sql};
+use super::write::{Write, classify};
+use super::{Writer, WriterLease};
+use crate::buffer::Buffer;
+use crate::{
+    Claim, Due, FieldFilter, JsonRow, KeyOwner, ListQuery, Page, Result, Scalar, SearchExpr, StoreError, Tx,
+};
+
+/// Queued writes that are executed in the background while the transaction goes on.
+const BACKGROUND_FLUSH: usize = 256;
+
+/// A background flush: gives the writer back with the outcome.
+type Flushing = tokio::task::JoinHandle<(WriterLease, Result<()>)>;
 
 pub(super) struct SqliteTx {
-    pool: Conns,
-    /// Where a write transaction looks up idempotency keys before it holds the writer.
-    readers: Option<Conns>,
-    group: Option<GroupCommitter>,
-    /// The idempotency key this transaction claimed: `(key, fingerprint, claimed at)`.
-    claimed: Option<(String, String, i64)>,
-    write: bool,
-    conn: Option<Lease>,
+    readers: Conns,
+    /// The reader a read-only transaction holds.
+    reader: Option<Lease>,
+    /// Set for write transactions.
+    write: Option<WriteState>,
+}
+
+struct WriteState {
+    writer: Writer,
+    group: GroupCommitter,
+    conn: Option<WriterLease>,
+    /// Writes being executed in the background, with the writer.
+    flushing: Option<Flushing>,
     /// `BEGIN IMMEDIATE` was sent: the connection is inside a transaction that must end.
     open: bool,
-    pending: Vec<Write>,
+    buffer: Buffer,
+    /// Queued writes that are not documents (idempotency records, keys, settings).
+    other: Vec<Write>,
+    /// The idempotency key this transaction claimed: `(key, fingerprint, claimed at)`.
+    claimed: Option<(String, String, i64)>,
 }
 
 /// `$."a"."b"`: a JSON path for `json_extract`, quoting each label so any metadata key is safe.
@@ -47,97 +70,178 @@ pub(super) fn json_path(path: &[String]) -> String {
     out
 }
 
-pub(super) fn push_scalar(qb: &mut QueryBuilder<Sqlite>, value: &Scalar) {
+pub(super) fn push_scalar(qb: &mut Sql, value: &Scalar) {
     match value {
-        Scalar::Str(s) => qb.push_bind(s.clone()),
-        Scalar::Int(i) => qb.push_bind(*i),
-        Scalar::Bool(b) => qb.push_bind(i64::from(*b)),
+        Scalar::Str(s) => qb.bind(s.clone()),
+        Scalar::Int(i) => qb.bind(*i),
+        Scalar::Bool(b) => qb.bind(*b),
         Scalar::Null => qb.push("NULL"),
     };
 }
 
-fn push_scope(qb: &mut QueryBuilder<Sqlite>, scope: &Scope, kind: &str) {
-    qb.push(" WHERE account = ").push_bind(scope.account.clone());
-    qb.push(" AND livemode = ").push_bind(scope.livemode);
-    qb.push(" AND kind = ").push_bind(kind.to_owned());
+fn push_scope(qb: &mut Sql, scope: &Scope, kind: &str) {
+    qb.push(" WHERE account = ").bind(scope.account.as_str());
+    qb.push(" AND livemode = ").bind(scope.livemode);
+    qb.push(" AND kind = ").bind(kind);
 }
 
-fn parse(data: &str) -> Result<Value> {
+fn parse(data: &str) -> Result<serde_json::Value> {
     Ok(serde_json::from_str(data)?)
 }
 
 /// A uniqueness violation means a conflicting id; everything else is a database failure.
-fn classify(error: sqlx::Error) -> StoreError {
+fn classify_sqlx(error: sqlx::Error) -> StoreError {
     match &error {
         sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict,
         _ => StoreError::Database(error),
     }
 }
 
-impl SqliteTx {
-    pub(super) fn read(pool: Conns) -> Self {
-        Self {
-            pool,
-            readers: None,
-            group: None,
-            claimed: None,
-            write: false,
-            conn: None,
-            open: false,
-            pending: Vec::new(),
-        }
+/// Runs a query on the writer's connection in this thread.
+fn run<T>(conn: &rusqlite::Connection, sql: &Sql, map: &dyn Fn(&dyn Cells) -> Result<T>) -> Result<Vec<T>> {
+    let mut statement = conn.prepare_cached(&sql.text)?;
+    let mut rows = statement.query(params_from_iter(sql.args.iter())).map_err(classify)?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().map_err(classify)? {
+        out.push(map(row)?);
     }
+    Ok(out)
+}
 
-    pub(super) fn write(pool: Conns, readers: Conns, group: GroupCommitter) -> Self {
-        Self {
-            pool,
-            readers: Some(readers),
-            group: Some(group),
-            claimed: None,
-            write: true,
-            conn: None,
-            open: false,
-            pending: Vec::new(),
+impl WriteState {
+    /// The writer's connection inside this transaction: taken and `BEGIN IMMEDIATE` sent on first use.
+    async fn conn(&mut self) -> Result<&rusqlite::Connection> {
+        if let Some(flushing) = self.flushing.take() {
+            let (lease, outcome) = flushing.await.map_err(|e| StoreError::Config(format!("SQLite flush: {e}")))?;
+            self.conn = Some(lease);
+            outcome?;
         }
-    }
-
-    /// Starts a batch: `BEGIN IMMEDIATE` if this is the write transaction's first statement, then every
-    /// queued write. The caller appends its own statement, last.
-    fn batch(&mut self) -> QueryBuilder<Sqlite> {
-        let mut qb = QueryBuilder::new("");
-        if self.write && !self.open {
-            qb.push("BEGIN IMMEDIATE; ");
+        if self.conn.is_none() {
+            self.conn = Some(self.writer.clone().lock_owned().await);
+        }
+        let conn = self.conn.as_deref().expect("writer taken above");
+        if !self.open {
+            conn.execute_batch("BEGIN IMMEDIATE")?;
             self.open = true;
         }
-        for write in self.pending.drain(..) {
-            write.push_to(&mut qb);
-        }
-        qb
+        Ok(conn)
     }
 
-    async fn fetch(&mut self, mut qb: QueryBuilder<Sqlite>) -> Result<Vec<SqliteRow>> {
-        if self.conn.is_none() {
-            self.conn = Some(self.pool.acquire().await);
+    /// Hands the queued writes and the writer to a blocking thread when enough are queued inside an open
+    /// transaction, once the previous such flush (if any) has finished.
+    async fn flush_in_background(&mut self) -> Result<()> {
+        if !self.open || self.buffer.len() < BACKGROUND_FLUSH {
+            return Ok(());
         }
-        let conn = self.conn.as_mut().expect("connection acquired above");
-        qb.build().fetch_all(&mut **conn).await.map_err(classify)
+        match &self.flushing {
+            Some(flushing) if !flushing.is_finished() => return Ok(()),
+            Some(_) => {
+                self.conn().await?;
+            }
+            None => {}
+        }
+        let Some(lease) = self.conn.take() else { return Ok(()) };
+        let pending = self.buffer.take();
+        self.flushing = Some(tokio::task::spawn_blocking(move || {
+            let outcome = pending.into_iter().map(Write::Object).try_for_each(|write| write.execute(&lease));
+            (lease, outcome)
+        }));
+        Ok(())
+    }
+
+    /// Executes every queued write.
+    async fn flush(&mut self) -> Result<&rusqlite::Connection> {
+        let pending = self.buffer.take();
+        let other = std::mem::take(&mut self.other);
+        let conn = self.conn().await?;
+        for write in pending.into_iter().map(Write::Object).chain(other) {
+            write.execute(conn)?;
+        }
+        Ok(conn)
+    }
+}
+
+impl SqliteTx {
+    pub(super) fn read(readers: Conns) -> Self {
+        Self { readers, reader: None, write: None }
+    }
+
+    pub(super) fn write(writer: Writer, readers: Conns, group: GroupCommitter) -> Self {
+        let write = WriteState {
+            writer,
+            group,
+            conn: None,
+            flushing: None,
+            open: false,
+            buffer: Buffer::default(),
+            other: Vec::new(),
+            claimed: None,
+        };
+        Self { readers, reader: None, write: Some(write) }
+    }
+
+    /// Runs a query that must see this transaction's writes: on the writer after executing the queue, or on a
+    /// reader for a read-only transaction.
+    async fn query<T>(&mut self, sql: Sql, map: &(dyn Fn(&dyn Cells) -> Result<T> + Sync)) -> Result<Vec<T>> {
+        match &mut self.write {
+            Some(write) => run(write.flush().await?, &sql, map),
+            None => self.read_query(sql, map).await,
+        }
+    }
+
+    async fn read_query<T>(&mut self, sql: Sql, map: &(dyn Fn(&dyn Cells) -> Result<T> + Sync)) -> Result<Vec<T>> {
+        if self.reader.is_none() {
+            self.reader = Some(self.readers.acquire().await);
+        }
+        let reader = self.reader.as_mut().expect("reader taken above");
+        let rows = sql.into_sqlx().fetch_all(&mut **reader).await.map_err(classify_sqlx)?;
+        rows.iter().map(|row| map(row)).collect()
+    }
+
+    /// Runs a statement that changes rows at once (after the queue); returns how many it changed.
+    async fn execute(&mut self, sql: Sql) -> Result<usize> {
+        let write = self.write.as_mut().ok_or_else(|| StoreError::Config("write in a read-only transaction".into()))?;
+        let conn = write.flush().await?;
+        Ok(conn.prepare_cached(&sql.text)?.execute(params_from_iter(sql.args.iter())).map_err(classify)?)
+    }
+
+    fn write_state(&mut self) -> Result<&mut WriteState> {
+        self.write.as_mut().ok_or_else(|| StoreError::Config("write in a read-only transaction".into()))
+    }
+
+    async fn get_doc(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<String>> {
+        let mut sql = Sql::new("SELECT data FROM objects");
+        push_scope(&mut sql, scope, kind);
+        sql.push(" AND id = ").bind(id);
+        match &mut self.write {
+            Some(write) => {
+                if let Some(known) = write.buffer.read(scope, kind, id, true) {
+                    return Ok(known);
+                }
+                // No need to execute the queue first: it holds nothing of this row (the buffer said so).
+                let found = run(write.conn().await?, &sql, &|row| row.text(0))?.pop();
+                // Everything a write transaction reads is as good as locked: it holds SQLite's one write lock.
+                write.buffer.remember(scope, kind, id, found.clone(), true);
+                Ok(found)
+            }
+            None => Ok(self.read_query(sql, &|row| row.text(0)).await?.pop()),
+        }
     }
 
     async fn cursor(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<(i64, i64)> {
-        let mut qb = self.batch();
-        qb.push("SELECT created, seq FROM objects");
-        push_scope(&mut qb, scope, kind);
-        qb.push(" AND id = ").push_bind(id.to_owned());
-        let rows = self.fetch(qb).await?;
-        rows.first().map(|row| (row.get(0), row.get(1))).ok_or_else(|| StoreError::CursorNotFound(id.to_owned()))
+        let mut sql = Sql::new("SELECT created, seq FROM objects");
+        push_scope(&mut sql, scope, kind);
+        sql.push(" AND id = ").bind(id);
+        let rows = self.query(sql, &|row| Ok((row.int(0)?, row.int(1)?))).await?;
+        rows.first().copied().ok_or_else(|| StoreError::CursorNotFound(id.to_owned()))
     }
 
-    async fn fetch_page(&mut self, mut qb: QueryBuilder<Sqlite>, limit: u32, reverse: bool) -> Result<Page> {
+    async fn fetch_page(&mut self, mut sql: Sql, limit: u32, reverse: bool) -> Result<Page> {
         let order = if reverse { "ASC" } else { "DESC" };
-        qb.push(format!(" ORDER BY created {order}, seq {order} LIMIT ")).push_bind(i64::from(limit) + 1);
-        let rows = self.fetch(qb).await?;
+        sql.push(&format!(" ORDER BY created {order}, seq {order} LIMIT ")).bind(i64::from(limit) + 1);
+        let rows = self.query(sql, &|row| row.text(0)).await?;
         let has_more = rows.len() > limit as usize;
-        let mut data = rows.iter().take(limit as usize).map(|row| parse(row.get(0))).collect::<Result<Vec<_>>>()?;
+        let mut data = rows.iter().take(limit as usize).map(|row| parse(row)).collect::<Result<Vec<_>>>()?;
         if reverse {
             data.reverse();
         }
@@ -146,68 +250,82 @@ impl SqliteTx {
 }
 
 impl Drop for SqliteTx {
-    /// An unfinished write transaction is rolled back before its connection is handed to anyone else.
+    /// An unfinished write transaction is rolled back before the writer is handed to anyone else.
     fn drop(&mut self) {
-        let Some(mut conn) = self.conn.take() else { return };
-        if !self.open {
+        let Some(write) = &mut self.write else { return };
+        if !write.open {
             return;
         }
-        match tokio::runtime::Handle::try_current() {
-            Ok(runtime) => {
-                runtime.spawn(async move {
-                    // Fails harmlessly when a failed batch already ended the transaction.
-                    let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
-                });
-            }
-            // Outside a runtime nothing can be awaited; the next BEGIN on this connection would then fail
-            // loudly rather than run inside the abandoned transaction. Portico never drops one there.
-            Err(_) => drop(conn),
+        // Fails harmlessly when a failed statement already ended the transaction.
+        if let Some(flushing) = write.flushing.take() {
+            // The writer is with the background flush, which keeps it until this rollback has run.
+            tokio::spawn(async move {
+                if let Ok((lease, _)) = flushing.await {
+                    let _ = lease.execute_batch("ROLLBACK");
+                }
+            });
+        } else if let Some(conn) = write.conn.as_deref() {
+            let _ = conn.execute_batch("ROLLBACK");
         }
     }
 }
 
 #[async_trait]
 impl Tx for SqliteTx {
-    async fn get(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<Value>> {
-        let mut qb = self.batch();
-        qb.push("SELECT data FROM objects");
-        push_scope(&mut qb, scope, kind);
-        qb.push(" AND id = ").push_bind(id.to_owned());
-        let rows = self.fetch(qb).await?;
-        rows.first().map(|row| parse(row.get(0))).transpose()
+    async fn get_json(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<String>> {
+        self.get_doc(scope, kind, id).await
     }
 
-    async fn get_for_update(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<Value>> {
+    async fn get_json_for_update(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<String>> {
         // Write transactions hold SQLite's single write lock from their first statement (BEGIN IMMEDIATE).
-        self.get(scope, kind, id).await
+        self.get_doc(scope, kind, id).await
     }
 
-    async fn insert(&mut self, scope: &Scope, row: Row) -> Result<()> {
-        self.pending.push(Write::Insert { scope: scope.clone(), row });
+    async fn prefetch(&mut self, scope: &Scope, kind: &str, ids: &[String], _lock: bool) -> Result<()> {
+        let Some(write) = &mut self.write else { return Ok(()) };
+        let wanted: Vec<&String> =
+            ids.iter().filter(|id| write.buffer.read(scope, kind, id, true).is_none()).collect();
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        let mut sql = Sql::new("SELECT id, data FROM objects");
+        push_scope(&mut sql, scope, kind);
+        sql.push(" AND id IN (SELECT value FROM json_each(").bind(serde_json::to_string(&wanted)?).push("))");
+        let found = run(write.conn().await?, &sql, &|row| Ok((row.text(0)?, row.text(1)?)))?;
+        let mut found: std::collections::HashMap<String, String> = found.into_iter().collect();
+        for id in wanted {
+            let json = found.remove(id.as_str());
+            write.buffer.remember(scope, kind, id, json, true);
+        }
         Ok(())
     }
 
-    async fn update(&mut self, scope: &Scope, row: Row) -> Result<()> {
-        let mut qb = self.batch();
-        qb.push("UPDATE objects SET customer = ")
-            .push_bind(row.customer)
-            .push(", clock = ")
-            .push_bind(row.clock)
-            .push(", due_at = ")
-            .push_bind(row.due_at)
-            .push(", data = ")
-            .push_bind(row.data.to_string());
-        push_scope(&mut qb, scope, row.kind);
-        qb.push(" AND id = ").push_bind(row.id).push(" RETURNING seq");
-        if self.fetch(qb).await?.is_empty() { Err(StoreError::NotFound) } else { Ok(()) }
+    async fn insert_json(&mut self, scope: &Scope, row: JsonRow) -> Result<()> {
+        let write = self.write_state()?;
+        write.buffer.insert(scope, row)?;
+        write.flush_in_background().await
+    }
+
+    async fn update_json(&mut self, scope: &Scope, row: JsonRow) -> Result<()> {
+        let write = self.write_state()?;
+        let Some(row) = write.buffer.update(scope, row)? else {
+            return write.flush_in_background().await;
+        };
+        let mut sql = Sql::new("UPDATE objects SET customer = ");
+        sql.bind(row.customer).push(", clock = ").bind(row.clock).push(", due_at = ").bind(row.due_at);
+        sql.push(", data = ").bind(row.json);
+        push_scope(&mut sql, scope, row.kind);
+        sql.push(" AND id = ").bind(row.id);
+        if self.execute(sql).await? == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 
     async fn delete(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<bool> {
-        let mut qb = self.batch();
-        qb.push("DELETE FROM objects");
-        push_scope(&mut qb, scope, kind);
-        qb.push(" AND id = ").push_bind(id.to_owned()).push(" RETURNING seq");
-        Ok(!self.fetch(qb).await?.is_empty())
+        let mut sql = Sql::new("DELETE FROM objects");
+        push_scope(&mut sql, scope, kind);
+        sql.push(" AND id = ").bind(id);
+        let deleted = self.execute(sql).await? > 0;
+        self.write_state()?.buffer.forget(scope, kind, id);
+        Ok(deleted)
     }
 
     async fn list(&mut self, scope: &Scope, kind: &str, query: &ListQuery) -> Result<Page> {
@@ -217,45 +335,46 @@ impl Tx for SqliteTx {
             (None, Some(before)) => Some((">", self.cursor(scope, kind, before).await?)),
             (None, None) => None,
         };
-        let mut qb = self.batch();
-        qb.push("SELECT data FROM objects");
-        push_scope(&mut qb, scope, kind);
+        let mut sql = Sql::new("SELECT data FROM objects");
+        push_scope(&mut sql, scope, kind);
         if let Some(customer) = &query.customer {
-            qb.push(" AND customer = ").push_bind(customer.clone());
+            sql.push(" AND customer = ").bind(customer.as_str());
         }
         for (op, bound) in
             [(">", query.created.gt), (">=", query.created.gte), ("<", query.created.lt), ("<=", query.created.lte)]
         {
             if let Some(bound) = bound {
-                qb.push(format!(" AND created {op} ")).push_bind(bound);
+                sql.push(&format!(" AND created {op} ")).bind(bound);
             }
         }
         for filter in &query.filters {
             match filter {
                 FieldFilter::Eq(path, Scalar::Null) => {
-                    qb.push(" AND json_extract(data, ").push_bind(json_path(path)).push(") IS NULL");
+                    sql.push(" AND json_extract(data, ").bind(json_path(path)).push(") IS NULL");
                 }
                 FieldFilter::Eq(path, value) => {
-                    qb.push(" AND json_extract(data, ").push_bind(json_path(path)).push(") = ");
-                    push_scalar(&mut qb, value);
+                    sql.push(" AND json_extract(data, ").bind(json_path(path)).push(") = ");
+                    push_scalar(&mut sql, value);
                 }
                 FieldFilter::In(path, values) => {
-                    qb.push(" AND json_extract(data, ").push_bind(json_path(path)).push(") IN (");
-                    let mut list = qb.separated(", ");
-                    for value in values {
-                        list.push_bind(value.clone());
+                    sql.push(" AND json_extract(data, ").bind(json_path(path)).push(") IN (");
+                    for (index, value) in values.iter().enumerate() {
+                        if index > 0 {
+                            sql.push(", ");
+                        }
+                        sql.bind(value.as_str());
                     }
-                    qb.push(")");
+                    sql.push(")");
                     if values.is_empty() {
-                        qb.push(" AND 0");
+                        sql.push(" AND 0");
                     }
                 }
             }
         }
         if let Some((op, (created, seq))) = cursor {
-            qb.push(format!(" AND (created, seq) {op} (")).push_bind(created).push(", ").push_bind(seq).push(")");
+            sql.push(&format!(" AND (created, seq) {op} (")).bind(created).push(", ").bind(seq).push(")");
         }
-        self.fetch_page(qb, query.limit, reverse).await
+        self.fetch_page(sql, query.limit, reverse).await
     }
 
     async fn search(
@@ -270,47 +389,45 @@ impl Tx for SqliteTx {
             Some(after) => Some(self.cursor(scope, kind, after).await?),
             None => None,
         };
-        let mut qb = self.batch();
-        qb.push("SELECT data FROM objects");
-        push_scope(&mut qb, scope, kind);
-        push_search(&mut qb, expr);
+        let mut sql = Sql::new("SELECT data FROM objects");
+        push_scope(&mut sql, scope, kind);
+        push_search(&mut sql, expr);
         if let Some((created, seq)) = cursor {
-            qb.push(" AND (created, seq) < (").push_bind(created).push(", ").push_bind(seq).push(")");
+            sql.push(" AND (created, seq) < (").bind(created).push(", ").bind(seq).push(")");
         }
-        self.fetch_page(qb, limit, false).await
+        self.fetch_page(sql, limit, false).await
     }
 
     /// Looks the key up without taking the writer (so the request can still join a group commit); the key is
     /// written with the answer at the end. Two concurrent requests with one key may both run, but only the
     /// first to commit keeps its effects: the other's commit fails with a conflict and it replays the first.
     async fn claim_idempotency_key(&mut self, scope: &Scope, key: &str, fingerprint: &str, now: i64) -> Result<Claim> {
-        let mut qb = if self.open { self.batch() } else { QueryBuilder::new("") };
-        qb.push("SELECT fingerprint, status, body FROM idempotency_keys WHERE account = ");
-        qb.push_bind(scope.account.clone()).push(" AND livemode = ").push_bind(scope.livemode);
-        qb.push(" AND key = ").push_bind(key.to_owned());
-        let rows = match (&self.readers, self.open) {
-            (Some(readers), false) => {
-                let mut reader = readers.acquire().await;
-                qb.build().fetch_all(&mut *reader).await.map_err(classify)?
-            }
-            _ => self.fetch(qb).await?,
-        };
-        if let Some(row) = rows.first() {
-            return Ok(Claim::Done {
-                fingerprint: row.get(0),
-                status: row.get::<Option<i64>, _>(1).unwrap_or(500) as u16,
-                body: row.get::<Option<String>, _>(2).unwrap_or_default(),
-            });
+        let mut sql = Sql::new("SELECT fingerprint, status, body FROM idempotency_keys WHERE account = ");
+        sql.bind(scope.account.as_str()).push(" AND livemode = ").bind(scope.livemode);
+        sql.push(" AND key = ").bind(key);
+        let map = |row: &dyn Cells| Ok((row.text(0)?, row.optional_int(1)?, row.optional_text(2)?));
+        let open = self.write.as_ref().is_some_and(|write| write.open);
+        let rows = if open { self.query(sql, &map).await? } else { self.read_query(sql, &map).await? };
+        // A read-only lookup must not keep a reader for the rest of a write transaction.
+        if self.write.is_some() {
+            self.reader = None;
         }
-        self.claimed = Some((key.to_owned(), fingerprint.to_owned(), now));
+        if let Some((fingerprint, status, body)) = rows.into_iter().next() {
+            return Ok(Claim::Done { fingerprint, status: status.unwrap_or(500) as u16, body: body.unwrap_or_default() });
+        }
+        if let Some(write) = &mut self.write {
+            write.claimed = Some((key.to_owned(), fingerprint.to_owned(), now));
+        }
         Ok(Claim::New)
     }
 
     async fn finish_idempotency_key(&mut self, scope: &Scope, key: &str, status: u16, body: &str) -> Result<()> {
-        let Some((claimed, fingerprint, created)) = self.claimed.take().filter(|(claimed, _, _)| claimed == key) else {
+        let write = self.write_state()?;
+        let Some((claimed, fingerprint, created)) = write.claimed.take().filter(|(claimed, _, _)| claimed == key)
+        else {
             return Err(StoreError::Config(format!("idempotency key {key} was not claimed in this transaction")));
         };
-        self.pending.push(Write::InsertKey {
+        write.other.push(Write::InsertKey {
             scope: scope.clone(),
             key: claimed,
             fingerprint,
@@ -322,70 +439,68 @@ impl Tx for SqliteTx {
     }
 
     async fn prune_idempotency_keys(&mut self, before: i64) -> Result<u64> {
-        let mut qb = self.batch();
-        qb.push("DELETE FROM idempotency_keys WHERE created < ").push_bind(before).push("; SELECT changes()");
-        let rows = self.fetch(qb).await?;
-        Ok(rows.first().map(|row| row.get::<i64, _>(0)).unwrap_or(0) as u64)
+        let mut sql = Sql::new("DELETE FROM idempotency_keys WHERE created < ");
+        sql.bind(before);
+        Ok(self.execute(sql).await? as u64)
     }
 
     async fn due(&mut self, clock: Option<&str>, until: i64, limit: u32) -> Result<Vec<Due>> {
-        let mut qb = self.batch();
-        qb.push("SELECT account, livemode, kind, id, due_at FROM objects WHERE due_at IS NOT NULL AND ");
+        let mut sql = Sql::new("SELECT account, livemode, kind, id, due_at FROM objects WHERE due_at IS NOT NULL AND ");
         match clock {
-            Some(clock) => qb.push("clock = ").push_bind(clock.to_owned()),
-            None => qb.push("clock IS NULL"),
+            Some(clock) => sql.push("clock = ").bind(clock),
+            None => sql.push("clock IS NULL"),
         };
-        qb.push(" AND due_at <= ").push_bind(until).push(" ORDER BY due_at, seq LIMIT ").push_bind(i64::from(limit));
-        let rows = self.fetch(qb).await?;
-        Ok(rows
-            .iter()
-            .map(|row| Due {
-                scope: Scope { account: row.get(0), livemode: row.get::<i64, _>(1) != 0 },
-                kind: row.get(2),
-                id: row.get(3),
-                due_at: row.get(4),
+        sql.push(" AND due_at <= ").bind(until).push(" ORDER BY due_at, seq LIMIT ").bind(i64::from(limit));
+        self.query(sql, &|row| {
+            Ok(Due {
+                scope: Scope { account: row.text(0)?, livemode: row.int(1)? != 0 },
+                kind: row.text(2)?,
+                id: row.text(3)?,
+                due_at: row.int(4)?,
             })
-            .collect())
+        })
+        .await
     }
 
     async fn key_owner(&mut self, key_hash: &str) -> Result<Option<KeyOwner>> {
-        let mut qb = self.batch();
-        qb.push("SELECT account, livemode FROM api_keys WHERE key_hash = ").push_bind(key_hash.to_owned());
-        let rows = self.fetch(qb).await?;
-        Ok(rows.first().map(|row| KeyOwner { account: row.get(0), livemode: row.get(1) }))
+        let mut sql = Sql::new("SELECT account, livemode FROM api_keys WHERE key_hash = ");
+        sql.bind(key_hash);
+        let rows = self.query(sql, &|row| Ok(KeyOwner { account: row.text(0)?, livemode: row.int(1)? != 0 })).await?;
+        Ok(rows.into_iter().next())
     }
 
     async fn put_api_key(&mut self, key_hash: &str, owner: &KeyOwner, now: i64) -> Result<()> {
-        self.pending.push(Write::PutApiKey { key_hash: key_hash.to_owned(), owner: owner.clone(), now });
+        let write = Write::PutApiKey { key_hash: key_hash.to_owned(), owner: owner.clone(), now };
+        self.write_state()?.other.push(write);
         Ok(())
     }
 
     async fn setting(&mut self, name: &str) -> Result<Option<String>> {
-        let mut qb = self.batch();
-        qb.push("SELECT value FROM settings WHERE name = ").push_bind(name.to_owned());
-        let rows = self.fetch(qb).await?;
-        Ok(rows.first().map(|row| row.get(0)))
+        let mut sql = Sql::new("SELECT value FROM settings WHERE name = ");
+        sql.bind(name);
+        Ok(self.query(sql, &|row| row.text(0)).await?.into_iter().next())
     }
 
     async fn set_setting(&mut self, name: &str, value: &str) -> Result<()> {
-        self.pending.push(Write::SetSetting { name: name.to_owned(), value: value.to_owned() });
+        let write = Write::SetSetting { name: name.to_owned(), value: value.to_owned() };
+        self.write_state()?.other.push(write);
         Ok(())
     }
 
     async fn commit(mut self: Box<Self>) -> Result<()> {
-        if !self.open && self.pending.is_empty() {
-            return Ok(());
+        let Some(write) = &mut self.write else { return Ok(()) };
+        if !write.open {
+            if write.buffer.is_empty() && write.other.is_empty() {
+                return Ok(());
+            }
+            // Without a statement run, nothing but inserts can be queued: the transaction joins a group commit.
+            debug_assert!(write.buffer.only_inserts());
+            let writes: Vec<Write> =
+                write.buffer.take().into_iter().map(Write::Object).chain(std::mem::take(&mut write.other)).collect();
+            return write.group.commit(writes).await;
         }
-        // A transaction that only wrote has nothing to keep consistent with: it joins a group commit.
-        if !self.open
-            && let Some(group) = self.group.clone()
-        {
-            return group.commit(std::mem::take(&mut self.pending)).await;
-        }
-        let mut qb = self.batch();
-        qb.push("COMMIT");
-        self.fetch(qb).await?;
-        self.open = false;
+        write.flush().await?.execute_batch("COMMIT")?;
+        write.open = false;
         Ok(())
     }
 }

@@ -1,20 +1,16 @@
-//! The writes a SQLite transaction queues, as one SQL text and argument list each, shared by the sqlx batches
-//! of open transactions (`tx.rs`) and the rusqlite group commit (`group.rs`).
+//! The writes a SQLite transaction queues, executed on the writer's rusqlite connection in the calling thread
+//! with cached prepared statements: by the transaction itself (`tx.rs`) or by the group commit (`group.rs`).
 
 use portico_core::Scope;
-use rusqlite::ToSql;
-use rusqlite::types::ToSqlOutput;
-use sqlx::{QueryBuilder, Sqlite};
+use rusqlite::{Connection, ErrorCode, params};
 
-use crate::{KeyOwner, Row};
+use crate::buffer::Pending;
+use crate::{KeyOwner, Result, StoreError};
 
 /// A queued write.
-#[derive(Clone)]
 pub(super) enum Write {
-    Insert {
-        scope: Scope,
-        row: Row,
-    },
+    /// A new row or a new version of a row.
+    Object(Pending),
     /// An idempotency key with the answer it produced. Plain `INSERT`: if a concurrent request with the same
     /// key committed first, this fails with a conflict and takes the whole transaction with it.
     InsertKey {
@@ -36,86 +32,80 @@ pub(super) enum Write {
     },
 }
 
-/// One argument of a write, in the types SQLite stores.
-pub(super) enum Arg {
-    Text(String),
-    OptionalText(Option<String>),
-    Int(i64),
-    OptionalInt(Option<i64>),
-}
-
-impl ToSql for Arg {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        match self {
-            Arg::Text(text) => text.to_sql(),
-            Arg::OptionalText(text) => text.to_sql(),
-            Arg::Int(int) => int.to_sql(),
-            Arg::OptionalInt(int) => int.to_sql(),
-        }
-    }
-}
+const INSERT_OBJECT: &str = "INSERT INTO objects (account, livemode, kind, id, customer, created, clock, due_at, data) \
+                             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+const UPDATE_OBJECT: &str = "UPDATE objects SET customer = ?, clock = ?, due_at = ?, data = ? \
+                             WHERE account = ? AND livemode = ? AND kind = ? AND id = ?";
 
 impl Write {
-    /// The statement (with `?` placeholders) and its arguments in order.
-    pub(super) fn statement(&self) -> (&'static str, Vec<Arg>) {
-        use Arg::{Int, OptionalInt, OptionalText, Text};
+    pub(super) fn execute(&self, conn: &Connection) -> Result<()> {
         match self {
-            Write::Insert { scope, row } => (
-                "INSERT INTO objects (account, livemode, kind, id, customer, created, clock, due_at, data) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                vec![
-                    Text(scope.account.clone()),
-                    Int(scope.livemode.into()),
-                    Text(row.kind.to_owned()),
-                    Text(row.id.clone()),
-                    OptionalText(row.customer.clone()),
-                    Int(row.created),
-                    OptionalText(row.clock.clone()),
-                    OptionalInt(row.due_at),
-                    Text(row.data.to_string()),
-                ],
-            ),
-            Write::InsertKey { scope, key, fingerprint, status, body, created } => (
-                "INSERT INTO idempotency_keys (account, livemode, key, fingerprint, status, body, created) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?)",
-                vec![
-                    Text(scope.account.clone()),
-                    Int(scope.livemode.into()),
-                    Text(key.clone()),
-                    Text(fingerprint.clone()),
-                    Int((*status).into()),
-                    Text(body.clone()),
-                    Int(*created),
-                ],
-            ),
-            Write::PutApiKey { key_hash, owner, now } => (
-                "INSERT INTO api_keys (key_hash, account, livemode, created) VALUES (?, ?, ?, ?) \
-                 ON CONFLICT (key_hash) DO UPDATE SET account = excluded.account, livemode = excluded.livemode",
-                vec![Text(key_hash.clone()), Text(owner.account.clone()), Int(owner.livemode.into()), Int(*now)],
-            ),
-            Write::SetSetting { name, value } => (
-                "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-                vec![Text(name.clone()), Text(value.clone())],
-            ),
+            Write::Object(Pending { scope, row, insert: true }) => {
+                conn.prepare_cached(INSERT_OBJECT)?
+                    .execute(params![
+                        scope.account,
+                        scope.livemode,
+                        row.kind,
+                        row.id,
+                        row.customer,
+                        row.created,
+                        row.clock,
+                        row.due_at,
+                        row.json
+                    ])
+                    .map_err(classify)?;
+            }
+            Write::Object(Pending { scope, row, insert: false }) => {
+                let changed = conn
+                    .prepare_cached(UPDATE_OBJECT)?
+                    .execute(params![
+                        row.customer,
+                        row.clock,
+                        row.due_at,
+                        row.json,
+                        scope.account,
+                        scope.livemode,
+                        row.kind,
+                        row.id
+                    ])
+                    .map_err(classify)?;
+                if changed == 0 {
+                    return Err(StoreError::NotFound);
+                }
+            }
+            Write::InsertKey { scope, key, fingerprint, status, body, created } => {
+                conn.prepare_cached(
+                    "INSERT INTO idempotency_keys (account, livemode, key, fingerprint, status, body, created) \
+                     VALUES (?, ?, ?, ?, ?, ?, ?)",
+                )?
+                .execute(params![scope.account, scope.livemode, key, fingerprint, status, body, created])
+                .map_err(classify)?;
+            }
+            Write::PutApiKey { key_hash, owner, now } => {
+                conn.prepare_cached(
+                    "INSERT INTO api_keys (key_hash, account, livemode, created) VALUES (?, ?, ?, ?) \
+                     ON CONFLICT (key_hash) DO UPDATE SET account = excluded.account, livemode = excluded.livemode",
+                )?
+                .execute(params![key_hash, owner.account, owner.livemode, now])
+                .map_err(classify)?;
+            }
+            Write::SetSetting { name, value } => {
+                conn.prepare_cached(
+                    "INSERT INTO settings (name, value) VALUES (?, ?) \
+                     ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                )?
+                .execute(params![name, value])
+                .map_err(classify)?;
+            }
         }
+        Ok(())
     }
+}
 
-    /// Appends the write to a sqlx batch, binding each argument where its `?` stands.
-    pub(super) fn push_to(&self, qb: &mut QueryBuilder<Sqlite>) {
-        let (sql, args) = self.statement();
-        let mut args = args.into_iter();
-        let mut pieces = sql.split('?');
-        qb.push(pieces.next().unwrap_or_default());
-        for piece in pieces {
-            match args.next() {
-                Some(Arg::Text(text)) => qb.push_bind(text),
-                Some(Arg::OptionalText(text)) => qb.push_bind(text),
-                Some(Arg::Int(int)) => qb.push_bind(int),
-                Some(Arg::OptionalInt(int)) => qb.push_bind(int),
-                None => qb.push("NULL"),
-            };
-            qb.push(piece);
-        }
-        qb.push("; ");
+/// A uniqueness violation means a conflicting id or idempotency key; everything else is a database failure.
+pub(super) fn classify(error: rusqlite::Error) -> StoreError {
+    match error.sqlite_error_code() {
+        Some(ErrorCode::ConstraintViolation) => StoreError::Conflict,
+        _ => StoreError::Sqlite(error),
     }
 }

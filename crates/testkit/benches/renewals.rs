@@ -1,0 +1,530 @@
+//! Renewal benchmark: `cargo bench -p portico-testkit --bench renewals`.
+//!
+//! Puts N subscriptions (`PORTICO_BENCH_SUBSCRIPTIONS`, default 100,000) on one test clock, each on its own
+//! customer with a saved card and a monthly price, advances the clock one billing period plus two hours (the
+//! renewal invoices are drafts for an hour, then finalize and are charged), waits for `ready` and prints the
+//! seeding time, the advance's wall time and renewals per second. It then checks what the advance wrote: exactly
+//! N renewal invoices, one per subscription, all paid and billing the right period; one charge and one
+//! PaymentIntent per invoice; and the expected number of events of each type, none twice for one object.
+//! SQLite first, then PostgreSQL when `PORTICO_TEST_POSTGRES_URL` is set.
+//!
+//! Seeding: one customer, card and subscription are made through the HTTP API; their stored documents are then
+//! copied N times with fresh ids, straight through the store (creating 100,000 of each over HTTP would take
+//! longer than the advance being measured). The advance is the real one: `POST …/advance`, then the server's
+//! scheduler runs it exactly as in production. Bounded: 100,000 subscriptions take about a minute per backend.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use portico_core::Scope;
+use portico_core::objects::payment_method::CardRecord;
+use portico_core::objects::{Charge, Customer, Invoice, Object, PaymentIntent, PaymentMethod, Subscription};
+use portico_store::{ListQuery, Row, Store, TxExt as _};
+use portico_testkit::{Backend, Client, TestServer};
+use serde_json::Value;
+use sqlx::Connection as _;
+
+const DEFAULT_SUBSCRIPTIONS: usize = 100_000;
+/// At most this many, whatever `PORTICO_BENCH_SUBSCRIPTIONS` says, to keep the run bounded.
+const MAX_SUBSCRIPTIONS: usize = 1_000_000;
+/// 2030-01-01T00:00:00Z: the clock's start, far from the wall clock so clock-stamped events stand apart.
+const START: i64 = 1_893_456_000;
+/// One calendar month after [`START`] (January has 31 days): the first renewal.
+const PERIOD_END: i64 = START + 31 * 86_400;
+/// Past the renewal's one-hour draft window, so every renewal invoice is finalized and charged.
+const TARGET: i64 = PERIOD_END + 2 * 3600;
+/// Copies written per store transaction while seeding.
+const SEED_CHUNK: usize = 500;
+const ADVANCE_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// What one renewal must emit, each exactly once per renewal invoice (Stripe's renewal of a card-paid
+/// subscription); the clock adds its own `ready`.
+const EVENTS_PER_RENEWAL: [&str; 8] = [
+    "invoice.created",
+    "customer.subscription.updated",
+    "invoice.finalized",
+    "payment_intent.created",
+    "charge.succeeded",
+    "payment_intent.succeeded",
+    "invoice.paid",
+    "invoice.payment_succeeded",
+];
+
+fn main() {
+    let subscriptions = std::env::var("PORTICO_BENCH_SUBSCRIPTIONS")
+        .ok()
+        .and_then(|s| s.parse::<usize>().ok())
+        .filter(|n| (1..=MAX_SUBSCRIPTIONS).contains(n))
+        .unwrap_or(DEFAULT_SUBSCRIPTIONS);
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    runtime.block_on(async move {
+        println!(
+            "Portico renewal benchmark: {subscriptions} monthly subscriptions on one test clock, advanced one period \
+             + 2 h, {} CPU(s)",
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        );
+        println!();
+        println!(
+            "{:<10} {:>13} {:>10} {:>11} {:>14}  checked",
+            "backend", "subscriptions", "seeding s", "advance s", "renewals/s"
+        );
+        let mut failed = false;
+        failed |= !run_backend(Backend::Sqlite, "sqlite", subscriptions).await;
+        if std::env::var("PORTICO_TEST_POSTGRES_URL").is_ok() {
+            failed |= !run_backend(Backend::Postgres, "postgres", subscriptions).await;
+        } else {
+            println!("postgres   skipped (set PORTICO_TEST_POSTGRES_URL to include it)");
+        }
+        if failed {
+            std::process::exit(1);
+        }
+    });
+}
+
+/// Seeds, advances and checks one backend; prints its line. Returns whether every check passed.
+async fn run_backend(backend: Backend, label: &str, subscriptions: usize) -> bool {
+    let server = portico_testkit::spawn(backend).await;
+    let client = server.client();
+    let seeding = Instant::now();
+    let setup = seed(&server, &client, subscriptions).await;
+    let seeding = seeding.elapsed();
+
+    let advancing = Instant::now();
+    let answer = client
+        .post(&format!("/v1/test_helpers/test_clocks/{}/advance", setup.clock), &[("frozen_time", &TARGET.to_string())])
+        .await;
+    assert_eq!(answer.status, 200, "advance: {}", answer.body);
+    let deadline = advancing + ADVANCE_TIMEOUT;
+    loop {
+        let clock = client.get(&format!("/v1/test_helpers/test_clocks/{}", setup.clock), &[]).await;
+        if clock.body["status"] == "ready" {
+            assert_eq!(clock.body["frozen_time"], TARGET, "the clock stopped at its target");
+            break;
+        }
+        assert!(Instant::now() < deadline, "the advance did not finish within {ADVANCE_TIMEOUT:?}");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let advance = advancing.elapsed();
+
+    let problems = check(&server, &setup, subscriptions).await;
+    println!(
+        "{:<10} {:>13} {:>10.1} {:>11.2} {:>14.0}  {}",
+        label,
+        subscriptions,
+        seeding.as_secs_f64(),
+        advance.as_secs_f64(),
+        subscriptions as f64 / advance.as_secs_f64(),
+        if problems.is_empty() { "all counts as expected (below)".to_owned() } else { "FAILED (below)".to_owned() }
+    );
+    for line in report(&server, &setup).await {
+        println!("           {line}");
+    }
+    for problem in &problems {
+        println!("           PROBLEM: {problem}");
+    }
+    problems.is_empty()
+}
+
+/// What seeding made: the clock every subscription lives on.
+struct Setup {
+    clock: String,
+}
+
+/// One customer with a saved card and a monthly subscription through the API, then `count - 1` copies of its
+/// stored documents with fresh ids.
+async fn seed(server: &TestServer, client: &Client, count: usize) -> Setup {
+    let start = START.to_string();
+    let clock = ok(client.post("/v1/test_helpers/test_clocks", &[("frozen_time", &start)]).await);
+    let clock = id(&clock);
+    let product = id(&ok(client.post("/v1/products", &[("name", "Pro")]).await));
+    let price = id(&ok(client
+        .post(
+            "/v1/prices",
+            &[("product", &product), ("currency", "usd"), ("unit_amount", "2000"), ("recurring[interval]", "month")],
+        )
+        .await));
+    let card = id(&ok(client
+        .post(
+            "/v1/payment_methods",
+            &[
+                ("type", "card"),
+                ("card[number]", "4242424242424242"),
+                ("card[exp_month]", "12"),
+                ("card[exp_year]", "2040"),
+                ("card[cvc]", "123"),
+            ],
+        )
+        .await));
+    let customer = id(&ok(client
+        .post(
+            "/v1/customers",
+            &[
+                ("email", "renewals@example.com"),
+                ("test_clock", &clock),
+                ("payment_method", &card),
+                ("invoice_settings[default_payment_method]", &card),
+            ],
+        )
+        .await));
+    let sub = ok(client.post("/v1/subscriptions", &[("customer", &customer), ("items[0][price]", &price)]).await);
+    assert_eq!(sub.body["status"], "active", "the template subscription is paid at once");
+    assert_eq!(sub.body["items"]["data"][0]["current_period_end"], PERIOD_END, "monthly from the clock's start");
+
+    let scope = Scope { account: server.platform_account.clone(), livemode: false };
+    let template = Template::read(&*server.store, &scope, &customer, &[&clock, &price, &product]).await;
+    let template = Arc::new(template);
+    // Rendering copies is CPU work; it runs on blocking threads while the store writes the previous chunk.
+    let mut pending = None::<tokio::task::JoinHandle<Vec<Row>>>;
+    let mut made = 1;
+    while made < count || pending.is_some() {
+        let next = (made < count).then(|| {
+            let copies = SEED_CHUNK.min(count - made);
+            made += copies;
+            let template = template.clone();
+            tokio::task::spawn_blocking(move || (0..copies).flat_map(|_| template.copy()).collect::<Vec<Row>>())
+        });
+        if let Some(rows) = pending.take() {
+            write(&*server.store, &scope, rows.await.expect("render copies")).await;
+        }
+        pending = next;
+    }
+    Setup { clock }
+}
+
+async fn write(store: &dyn Store, scope: &Scope, rows: Vec<Row>) {
+    let mut tx = store.begin_write().await.expect("begin");
+    for row in rows {
+        tx.insert(scope, row).await.expect("insert copy");
+    }
+    tx.commit().await.expect("commit copies");
+}
+
+/// The template customer's documents as text split at every id that must differ between copies.
+struct Template {
+    docs: Vec<TemplateDoc>,
+    /// The ids (and other per-customer tokens) replaced in each copy.
+    tokens: Vec<String>,
+}
+
+struct TemplateDoc {
+    kind: &'static str,
+    id: usize,
+    customer: Option<usize>,
+    created: i64,
+    clock: Option<String>,
+    due_at: Option<i64>,
+    pieces: Vec<Piece>,
+}
+
+enum Piece {
+    Text(String),
+    Token(usize),
+}
+
+impl Template {
+    /// Reads every document of `customer` (and its card's record); `shared` ids stay the same in every copy.
+    async fn read(store: &dyn Store, scope: &Scope, customer: &str, shared: &[&str]) -> Template {
+        let mut tx = store.begin_read().await.expect("begin read");
+        let mut docs: Vec<(Row, String)> = Vec::new();
+        let mine = ListQuery { limit: 100, customer: Some(customer.to_owned()), ..ListQuery::default() };
+        let customer_doc = tx.load::<Customer>(scope, customer).await.expect("load").expect("template customer");
+        docs.push(row(&customer_doc));
+        for method in tx.list_typed::<PaymentMethod>(scope, &mine).await.expect("list").0 {
+            let record = tx.load::<CardRecord>(scope, &method.id).await.expect("load").expect("card record");
+            docs.push(row(&record));
+            docs.push(row(&method));
+        }
+        docs.extend(tx.list_typed::<Subscription>(scope, &mine).await.expect("list").0.iter().map(row));
+        docs.extend(tx.list_typed::<Invoice>(scope, &mine).await.expect("list").0.iter().map(row));
+        docs.extend(tx.list_typed::<PaymentIntent>(scope, &mine).await.expect("list").0.iter().map(row));
+        docs.extend(tx.list_typed::<Charge>(scope, &mine).await.expect("list").0.iter().map(row));
+        assert_eq!(docs.len(), 7, "customer, card record, card, subscription, invoice, PaymentIntent, charge");
+
+        let shared: BTreeSet<&str> = shared.iter().copied().chain([scope.account.as_str()]).collect();
+        let mut tokens: BTreeSet<String> = BTreeSet::new();
+        for (_, text) in &docs {
+            tokens.extend(ids_in(text).into_iter().filter(|token| !shared.contains(token.as_str())));
+        }
+        // The invoice number is the customer's prefix and a sequence: copies get their own prefix.
+        tokens.insert(customer_doc.invoice_prefix.clone());
+        let tokens: Vec<String> = tokens.into_iter().collect();
+        let index = |token: &str| tokens.iter().position(|t| t == token);
+        let docs = docs
+            .into_iter()
+            .map(|(row, text)| TemplateDoc {
+                kind: row.kind,
+                id: index(&row.id).expect("every document id is a token"),
+                customer: row.customer.as_deref().map(|c| index(c).expect("the customer id is a token")),
+                created: row.created,
+                clock: row.clock,
+                due_at: row.due_at,
+                pieces: split(&text, &tokens),
+            })
+            .collect();
+        Template { docs, tokens }
+    }
+
+    /// One copy: every document with fresh tokens of the same shape.
+    fn copy(&self) -> Vec<Row> {
+        let fresh: Vec<String> = self.tokens.iter().map(|token| fresh_like(token)).collect();
+        self.docs
+            .iter()
+            .map(|doc| {
+                let mut text = String::new();
+                for piece in &doc.pieces {
+                    text.push_str(match piece {
+                        Piece::Text(text) => text,
+                        Piece::Token(index) => &fresh[*index],
+                    });
+                }
+                Row {
+                    kind: doc.kind,
+                    id: fresh[doc.id].clone(),
+                    customer: doc.customer.map(|c| fresh[c].clone()),
+                    created: doc.created,
+                    clock: doc.clock.clone(),
+                    due_at: doc.due_at,
+                    data: serde_json::from_str(&text).expect("a copy is valid JSON"),
+                }
+            })
+            .collect()
+    }
+}
+
+fn row<T: Object>(object: &T) -> (Row, String) {
+    let text = serde_json::to_string(object).expect("serialize");
+    let row = Row {
+        kind: T::KIND,
+        id: object.id().to_owned(),
+        customer: object.customer().map(str::to_owned),
+        created: object.created(),
+        clock: object.test_clock().map(str::to_owned),
+        due_at: object.due_at(),
+        data: Value::Null,
+    };
+    (row, text)
+}
+
+/// Ids and secrets in a document: `prefix_` followed by at least 24 base62 characters, standing alone or after
+/// another token (`pi_…_secret_…`).
+fn ids_in(text: &str) -> Vec<String> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        let starts_word = at == 0 || !bytes[at - 1].is_ascii_alphanumeric();
+        if !(starts_word && bytes[at].is_ascii_lowercase()) {
+            at += 1;
+            continue;
+        }
+        let prefix_end = at + bytes[at..].iter().take_while(|b| b.is_ascii_lowercase()).count();
+        if bytes.get(prefix_end) != Some(&b'_') {
+            at = prefix_end.max(at + 1);
+            continue;
+        }
+        let body = bytes[prefix_end + 1..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        if body >= 24 {
+            found.push(text[at..prefix_end + 1 + body].to_owned());
+        }
+        at = prefix_end + 1;
+    }
+    found
+}
+
+/// `text` cut at every occurrence of a token (longest first where two start at one place).
+fn split(text: &str, tokens: &[String]) -> Vec<Piece> {
+    let mut pieces = Vec::new();
+    let mut literal = String::new();
+    let mut rest = text;
+    'scan: while !rest.is_empty() {
+        let mut best: Option<usize> = None;
+        for (index, token) in tokens.iter().enumerate() {
+            if rest.starts_with(token.as_str()) && best.is_none_or(|b| tokens[b].len() < token.len()) {
+                best = Some(index);
+            }
+        }
+        if let Some(index) = best {
+            pieces.push(Piece::Text(std::mem::take(&mut literal)));
+            pieces.push(Piece::Token(index));
+            rest = &rest[tokens[index].len()..];
+            continue 'scan;
+        }
+        let next = rest.chars().next().expect("not empty");
+        literal.push(next);
+        rest = &rest[next.len_utf8()..];
+    }
+    pieces.push(Piece::Text(literal));
+    pieces
+}
+
+/// A fresh token shaped like `token`: the same prefix and length for ids, new upper-case hex for an invoice
+/// prefix.
+fn fresh_like(token: &str) -> String {
+    match token.rfind('_') {
+        Some(cut) => format!("{}{}", &token[..=cut], portico_core::ids::random_base62(token.len() - cut - 1)),
+        None => portico_core::ids::random_upper_hex(token.len()),
+    }
+}
+
+fn ok(answer: portico_testkit::Answer) -> portico_testkit::Answer {
+    assert_eq!(answer.status, 200, "seeding request failed: {}", answer.body);
+    answer
+}
+
+fn id(answer: &portico_testkit::Answer) -> String {
+    answer.body["id"].as_str().expect("an id").to_owned()
+}
+
+/// A direct connection to the server's database, for counting what the advance wrote.
+enum Db {
+    Sqlite(sqlx::SqliteConnection),
+    Postgres(sqlx::PgConnection),
+}
+
+impl Db {
+    async fn open(url: &str) -> Db {
+        if url.starts_with("sqlite:") {
+            Db::Sqlite(sqlx::SqliteConnection::connect(url).await.expect("open SQLite"))
+        } else {
+            Db::Postgres(sqlx::PgConnection::connect(url).await.expect("open PostgreSQL"))
+        }
+    }
+
+    /// Rows of one text column and integer columns. The SQL is the same on both databases (`->`/`->>`).
+    async fn rows(&mut self, sql: String) -> Vec<(String, Vec<i64>)> {
+        fn decode<R: sqlx::Row>(row: &R) -> (String, Vec<i64>)
+        where
+            for<'r> Option<String>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+            for<'r> Option<i64>: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+            usize: sqlx::ColumnIndex<R>,
+        {
+            let numbers = (1..row.len()).map(|i| row.get::<Option<i64>, _>(i).unwrap_or_default()).collect();
+            (row.get::<Option<String>, _>(0).unwrap_or_default(), numbers)
+        }
+        match self {
+            Db::Sqlite(conn) => {
+                sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(conn).await.expect("query").iter().map(decode).collect()
+            }
+            Db::Postgres(conn) => {
+                sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(conn).await.expect("query").iter().map(decode).collect()
+            }
+        }
+    }
+}
+
+/// SQL literal for an id made of letters, digits and underscores (checked).
+fn literal(id: &str) -> String {
+    assert!(id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'), "unexpected id {id}");
+    format!("'{id}'")
+}
+
+/// Everything the advance should have written, compared with what it did; returns the problems found.
+async fn check(server: &TestServer, setup: &Setup, n: usize) -> Vec<String> {
+    let mut db = Db::open(&server.database_url).await;
+    let account = literal(&server.platform_account);
+    let n = n as i64;
+    let mut problems = Vec::new();
+    let mut expect = |what: &str, got: i64, want: i64| {
+        if got != want {
+            problems.push(format!("{what}: {got}, expected {want}"));
+        }
+    };
+
+    let renewals = db
+        .rows(format!(
+            "SELECT 'renewals', count(*), count(DISTINCT customer), \
+                    sum(CASE WHEN data->>'status' = 'paid' THEN 1 ELSE 0 END), \
+                    sum(CASE WHEN CAST(data->'lines'->'data'->0->'period'->>'start' AS BIGINT) = {PERIOD_END} \
+                              AND CAST(data->'lines'->'data'->0->'period'->>'end' AS BIGINT) > {PERIOD_END} \
+                         THEN 1 ELSE 0 END), \
+                    CAST(sum(CAST(data->>'amount_paid' AS BIGINT)) AS BIGINT) \
+             FROM objects WHERE account = {account} AND kind = 'invoice' \
+               AND data->>'billing_reason' = 'subscription_cycle'"
+        ))
+        .await;
+    let counts = &renewals[0].1;
+    expect("renewal invoices", counts[0], n);
+    expect("customers with a renewal invoice", counts[1], n);
+    expect("renewal invoices paid", counts[2], n);
+    expect("renewal invoices billing the second period", counts[3], n);
+    expect("amount paid on renewal invoices", counts[4], n * 2000);
+
+    let subs = db
+        .rows(format!(
+            "SELECT 'subscriptions', count(*), \
+                    sum(CASE WHEN data->>'status' = 'active' THEN 1 ELSE 0 END), \
+                    sum(CASE WHEN due_at > {TARGET} THEN 1 ELSE 0 END) \
+             FROM objects WHERE account = {account} AND kind = 'subscription'"
+        ))
+        .await;
+    expect("subscriptions", subs[0].1[0], n);
+    expect("active subscriptions", subs[0].1[1], n);
+    expect("subscriptions next due after the target", subs[0].1[2], n);
+
+    let clock = literal(&setup.clock);
+    let still_due = db
+        .rows(format!(
+            "SELECT 'due', count(*) FROM objects WHERE clock = {clock} AND due_at IS NOT NULL AND due_at <= {TARGET}"
+        ))
+        .await;
+    expect("objects still due on the clock", still_due[0].1[0], 0);
+
+    for kind in ["payment_intent", "charge"] {
+        let made = db
+            .rows(format!(
+                "SELECT '{kind}', count(*), count(DISTINCT customer) FROM objects \
+                 WHERE account = {account} AND kind = '{kind}' AND created > {START}"
+            ))
+            .await;
+        expect(&format!("{kind}s made by the advance"), made[0].1[0], n);
+        expect(&format!("customers with such a {kind}"), made[0].1[1], n);
+    }
+
+    let events = db
+        .rows(format!(
+            "SELECT data->>'type', count(*), count(DISTINCT data->'data'->'object'->>'id'), count(DISTINCT id) \
+             FROM objects WHERE account = {account} AND kind = 'event' AND created > {START} GROUP BY 1"
+        ))
+        .await;
+    let by_type: BTreeMap<&str, &Vec<i64>> = events.iter().map(|(kind, counts)| (kind.as_str(), counts)).collect();
+    for kind in EVENTS_PER_RENEWAL {
+        let counts = by_type.get(kind).map_or(&[0, 0, 0][..], |c| c.as_slice());
+        expect(&format!("{kind} events"), counts[0], n);
+        expect(&format!("objects with a {kind} event"), counts[1], n);
+        expect(&format!("distinct {kind} event ids"), counts[2], n);
+    }
+    expect("test_helpers.test_clock.ready events", by_type.get("test_helpers.test_clock.ready").map_or(0, |c| c[0]), 1);
+    for (kind, counts) in &by_type {
+        if !EVENTS_PER_RENEWAL.contains(kind) && *kind != "test_helpers.test_clock.ready" {
+            problems.push(format!("unexpected events: {} × {kind}", counts[0]));
+        }
+    }
+    problems
+}
+
+/// The counts behind the check, for the printout.
+async fn report(server: &TestServer, setup: &Setup) -> Vec<String> {
+    let mut db = Db::open(&server.database_url).await;
+    let account = literal(&server.platform_account);
+    let _ = setup;
+    let invoices = db
+        .rows(format!(
+            "SELECT 'x', count(*), sum(CASE WHEN data->>'status' = 'paid' THEN 1 ELSE 0 END) FROM objects \
+             WHERE account = {account} AND kind = 'invoice' AND data->>'billing_reason' = 'subscription_cycle'"
+        ))
+        .await;
+    let events = db
+        .rows(format!(
+            "SELECT data->>'type', count(*) FROM objects \
+             WHERE account = {account} AND kind = 'event' AND created > {START} GROUP BY 1 ORDER BY 1"
+        ))
+        .await;
+    let mut lines = vec![format!("renewal invoices: {} ({} paid)", invoices[0].1[0], invoices[0].1[1])];
+    let total: i64 = events.iter().map(|(_, c)| c[0]).sum();
+    lines.push(format!(
+        "events: {total} = {}",
+        events.iter().map(|(kind, c)| format!("{} {kind}", c[0])).collect::<Vec<_>>().join(", ")
+    ));
+    lines
+}
