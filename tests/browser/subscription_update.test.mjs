@@ -246,3 +246,52 @@ matrix('each refusal rule is explained in the page, with a subscription that tri
   }
   await screenshot(page, 'home-limitations');
 });
+
+matrix('changing a trialing subscription ends the trial and charges the new price now', async ({ page }) => {
+  const { basicMonthly, configuration } = await catalog();
+  const jenny = await customer();
+  await cardPaymentMethod(jenny, 'pm_card_visa');
+  const sub = await subscription(jenny, [basicMonthly], { trial_period_days: 14 });
+  await open(page, jenny, configuration, `/p/subscriptions/${sub.id}/update`);
+  await page.locator('[data-test="trial-note"]').waitFor();
+  await chooseUpgrade(page, sub);
+  await page.locator('[data-test="trial-ends"]').waitFor();
+  await checkAccessibility(page);
+  await screenshot(page, 'update-trial-preview');
+  await press(page, '[data-test="confirm"]');
+  const after = await api('GET', `/v1/subscriptions/${sub.id}`);
+  assert.equal(after.status, 'active');
+  const invoice = await api('GET', `/v1/invoices/${after.latest_invoice}`);
+  assert.equal(invoice.amount_paid, 2000, 'the new price, charged now');
+});
+
+matrix('a downgrade is scheduled for the period end when the configuration says so', async ({ page }) => {
+  const { proMonthly } = await catalog();
+  // A period-end change stays within one product: here, fewer seats of the same plan.
+  const scheduled = await api('POST', '/v1/billing_portal/configurations', {
+    features: {
+      payment_method_update: { enabled: true },
+      subscription_update: {
+        enabled: true,
+        default_allowed_updates: ['price', 'quantity'],
+        proration_behavior: 'create_prorations',
+        schedule_at_period_end: { conditions: [{ type: 'decreasing_item_amount' }] },
+        products: [{ product: proMonthly.product, prices: [proMonthly.id], adjustable_quantity: { enabled: true, minimum: 1, maximum: 10 } }],
+      },
+    },
+  });
+  const jenny = await customer();
+  await cardPaymentMethod(jenny, 'pm_card_visa');
+  const sub = await api('POST', '/v1/subscriptions', { customer: jenny.id, items: [{ price: proMonthly.id, quantity: 3 }] });
+  await open(page, jenny, scheduled, `/p/subscriptions/${sub.id}/update`);
+  await page.locator(`[data-test="price"][value="${proMonthly.id}"]`).check();
+  await page.getByLabel('Quantity').fill('1');
+  await press(page, '[data-test="continue"]');
+  await page.locator('[data-test="scheduled"]').waitFor();
+  await checkAccessibility(page);
+  await screenshot(page, 'update-scheduled-preview');
+  await press(page, '[data-test="confirm"]');
+  const after = await api('GET', `/v1/subscriptions/${sub.id}`);
+  assert.equal(after.items.data[0].quantity, 3, 'unchanged until the period ends');
+  assert.ok(after.schedule, 'a subscription schedule holds the change');
+});
