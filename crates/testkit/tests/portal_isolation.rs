@@ -100,12 +100,15 @@ async fn everything_on(client: &Client, price: &str, product_of: &str) -> String
 }
 
 /// Every portal route that takes an id, as (method, path with `{}` for the id, kind of object).
-const ROUTES: [(&str, &str, Kind); 21] = [
+const ROUTES: [(&str, &str, Kind); 24] = [
     ("GET", "/p/subscriptions/{}/update", Kind::Subscription),
     ("POST", "/p/subscriptions/{}/update", Kind::Subscription),
     ("GET", "/p/subscriptions/{}/update/confirm", Kind::Subscription),
     ("POST", "/p/subscriptions/{}/update/confirm", Kind::Subscription),
+    ("GET", "/p/subscriptions/{}/update/authenticate", Kind::Subscription),
+    ("POST", "/p/subscriptions/{}/update/authenticate", Kind::Subscription),
     ("GET", "/p/subscriptions/{}/cancel", Kind::Subscription),
+    ("POST", "/p/subscriptions/{}/cancel/retention", Kind::Subscription),
     ("POST", "/p/subscriptions/{}/cancel", Kind::Subscription),
     ("POST", "/p/subscriptions/{}/renew", Kind::Subscription),
     ("GET", "/p/subscriptions/{}/pause", Kind::Subscription),
