@@ -295,3 +295,34 @@ matrix('a downgrade is scheduled for the period end when the configuration says 
   assert.equal(after.items.data[0].quantity, 3, 'unchanged until the period ends');
   assert.ok(after.schedule, 'a subscription schedule holds the change');
 });
+
+matrix('a price that handles tax differently is not offered, and the page says why', async ({ page }) => {
+  const { basicMonthly, proMonthly } = await catalog();
+  const inclusiveProduct = await api('POST', '/v1/products', { name: 'Tax included' });
+  const inclusive = await api('POST', '/v1/prices', {
+    product: inclusiveProduct.id, unit_amount: 1500, currency: 'usd', tax_behavior: 'inclusive', recurring: { interval: 'month' },
+  });
+  const configuration = await api('POST', '/v1/billing_portal/configurations', {
+    features: {
+      payment_method_update: { enabled: true },
+      subscription_update: {
+        enabled: true,
+        default_allowed_updates: ['price'],
+        products: [
+          { product: basicMonthly.product, prices: [basicMonthly.id] },
+          { product: proMonthly.product, prices: [proMonthly.id] },
+          { product: inclusiveProduct.id, prices: [inclusive.id] },
+        ],
+      },
+    },
+  });
+  const jenny = await customer();
+  await cardPaymentMethod(jenny, 'pm_card_visa');
+  const sub = await subscription(jenny, [basicMonthly]);
+  await open(page, jenny, configuration, `/p/subscriptions/${sub.id}/update`);
+  assert.match(await page.locator('[data-test="missing"]').textContent(), /handle tax differently/);
+  assert.equal(await page.locator(`[data-test="price"][value="${inclusive.id}"]`).count(), 0);
+  assert.equal(await page.locator(`[data-test="price"][value="${proMonthly.id}"]`).count(), 1);
+  await checkAccessibility(page);
+  await screenshot(page, 'update-tax-mismatch');
+});
