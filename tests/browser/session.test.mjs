@@ -30,7 +30,7 @@ matrix('opening a session link lands on the home page with an HttpOnly, SameSite
   assert.equal(response.status(), 200);
   assert.equal(page.url(), `${PORTICO_URL}/p/`);
   assert.ok(!page.url().includes(secret), 'the secret left the address bar');
-  assert.equal(await page.locator('[data-test="customer"]').textContent(), 'Jenny Rosen');
+  assert.equal(await page.locator('[data-test="name"]').textContent(), 'Jenny Rosen');
   await checkFraming(response);
 
   const cookies = (await context.cookies()).filter((c) => c.name === COOKIE);
@@ -72,7 +72,7 @@ matrix('an opened session left idle past its lifetime shows the expired page', a
   const session = await shortLived.portalSession(await shortLived.customer({ name: 'Idle Ida' }));
   const opened = await page.goto(session.url);
   assert.equal(opened.status(), 200);
-  assert.equal(await page.locator('[data-test="customer"]').textContent(), 'Idle Ida');
+  assert.equal(await page.locator('[data-test="name"]').textContent(), 'Idle Ida');
   const [cookie] = (await context.cookies()).filter((c) => c.name === COOKIE);
   const home = `${shortLived.url}/p/`;
   assert.equal((await fetchWithCookie(home, cookie)).status, 200, 'the cookie works outside the browser');
