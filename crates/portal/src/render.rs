@@ -50,6 +50,15 @@ impl Chrome {
         }
     }
 
+    /// "Return to {business}", or "Return to the website" when the business has no name on file.
+    pub fn return_label(&self) -> String {
+        if self.brand.business_name.is_empty() {
+            self.lang.t("return-to-site")
+        } else {
+            self.lang.t1("return-to", "business", &self.brand.business_name)
+        }
+    }
+
     /// Chrome for a page shown without a session (an unknown or expired link): no merchant, no forms.
     pub fn bare(lang: Lang, root: String) -> Chrome {
         Chrome {
