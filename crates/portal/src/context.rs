@@ -100,12 +100,27 @@ impl Visit {
     where
         F: AsyncFnOnce(&Ctx) -> Result<T, portico_api::error::ApiError>,
     {
-        let tx = self.tx.take().expect("commands do not nest");
-        let ctx = Ctx::background(self.state.clone(), self.scope.clone(), None, tx, self.now);
-        let result = run(&ctx).await;
-        self.tx = Some(ctx.into_tx().expect("the command keeps no clone of its context"));
-        result
+        lend(&self.state, &self.scope, self.now, &mut self.tx, run).await
     }
+}
+
+/// Lends the request's transaction in `slot` to an API-layer `Ctx` acting in `scope` at `now` for `run`, then
+/// puts it back: the one way portal pages (with a session or a hosted-invoice link) run API commands.
+pub async fn lend<T, F>(
+    state: &AppState,
+    scope: &Scope,
+    now: Timestamp,
+    slot: &mut Option<Box<dyn Tx>>,
+    run: F,
+) -> Result<T, portico_api::error::ApiError>
+where
+    F: AsyncFnOnce(&Ctx) -> Result<T, portico_api::error::ApiError>,
+{
+    let tx = slot.take().expect("commands do not nest");
+    let ctx = Ctx::background(state.clone(), scope.clone(), None, tx, now);
+    let result = run(&ctx).await;
+    *slot = Some(ctx.into_tx().expect("the command keeps no clone of its context"));
+    result
 }
 
 /// The session `id`, locked for this request's write, if it still lives at `now`.

@@ -108,11 +108,7 @@ impl Hosted {
     where
         F: AsyncFnOnce(&Ctx) -> Result<T, portico_api::error::ApiError>,
     {
-        let tx = self.tx.take().expect("commands do not nest");
-        let ctx = Ctx::background(self.state.clone(), self.scope.clone(), None, tx, self.now);
-        let result = run(&ctx).await;
-        self.tx = Some(ctx.into_tx().expect("the command keeps no clone of its context"));
-        result
+        crate::context::lend(&self.state, &self.scope, self.now, &mut self.tx, run).await
     }
 }
 
