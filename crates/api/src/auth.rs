@@ -75,7 +75,7 @@ pub async fn connected_account(
         return Ok(None);
     }
     let platform = Scope { account: owner.account.clone(), livemode: owner.livemode };
-    if tx.get(&platform, "account", requested).await?.is_some() {
+    if tx.get_json_committed(&platform, "account", requested).await?.is_some() {
         return Ok(Some(requested.to_owned()));
     }
     Err(ApiError::new(

@@ -122,7 +122,7 @@ impl Ctx {
             return Ok(loaded);
         }
         let scope = if self.connected_account().is_some() { self.key_scope() } else { self.scope().clone() };
-        let registry = tx.load::<WebhookRegistry>(&scope, &scope.account).await?.unwrap_or_default();
+        let registry = tx.load_committed::<WebhookRegistry>(&scope, &scope.account).await?.unwrap_or_default();
         let loaded = Arc::new(registry);
         *self.inner.webhook_registry.lock().expect("not poisoned") = Some(loaded.clone());
         Ok(loaded)

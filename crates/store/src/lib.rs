@@ -111,6 +111,14 @@ pub trait Store: Send + Sync + 'static {
 pub trait Tx: Send {
     /// A document as JSON text.
     async fn get_json(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<String>>;
+    /// The latest committed version of a document (or this transaction's own write of it), read without
+    /// joining the transaction's own reads: a write transaction that has read nothing else still commits as a
+    /// plain batch of inserts (a group commit on SQLite, one autocommit statement on PostgreSQL). Read
+    /// committed, as PostgreSQL's isolation is: never the first half of a read-modify-write. For documents that
+    /// steer a request without being changed by it (the webhook registry, a connected account).
+    async fn get_json_committed(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<String>> {
+        self.get_json(scope, kind, id).await
+    }
     /// Like `get_json`, but locks the row until the transaction ends (read-modify-write).
     async fn get_json_for_update(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<String>>;
     /// Reads the documents of `kind` with these ids in one query, locking them when `lock` is set, so that the

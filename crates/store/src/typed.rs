@@ -28,6 +28,14 @@ pub trait TxExt: Tx {
         }
     }
 
+    /// The latest committed version, without opening the transaction ([`Tx::get_json_committed`]).
+    async fn load_committed<T: Object>(&mut self, scope: &Scope, id: &str) -> Result<Option<T>> {
+        match self.get_json_committed(scope, T::KIND, id).await? {
+            Some(json) => Ok(Some(serde_json::from_str(&json)?)),
+            None => Ok(None),
+        }
+    }
+
     /// Loads for a read-modify-write: the row stays locked until the transaction ends.
     async fn load_for_update<T: Object>(&mut self, scope: &Scope, id: &str) -> Result<Option<T>> {
         match self.get_json_for_update(scope, T::KIND, id).await? {

@@ -221,6 +221,28 @@ impl Tx for PostgresTx {
         self.get_doc(scope, kind, id, false).await
     }
 
+    /// Before the transaction has begun, on a pooled connection in autocommit mode: the same read-committed
+    /// snapshot the transaction's statement would see, without a `BEGIN`, and a transaction that goes on to
+    /// only insert still commits as one autocommit statement.
+    async fn get_json_committed(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<String>> {
+        if !self.write || self.conn.is_some() || self.flushing.is_some() {
+            return self.get_doc(scope, kind, id, false).await;
+        }
+        if let Some(known) = self.buffer.read(scope, kind, id, false) {
+            return Ok(known);
+        }
+        let found = sqlx::query(GET)
+            .bind(&scope.account)
+            .bind(scope.livemode)
+            .bind(kind)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .map(|row| row.get::<String, _>(0));
+        self.buffer.remember(scope, kind, id, found.clone(), false);
+        Ok(found)
+    }
+
     async fn get_json_for_update(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<String>> {
         self.get_doc(scope, kind, id, true).await
     }

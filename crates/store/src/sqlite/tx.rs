@@ -276,6 +276,23 @@ impl Tx for SqliteTx {
         self.get_doc(scope, kind, id).await
     }
 
+    /// Before the transaction's first statement, from a reader: the transaction can still join a group commit.
+    async fn get_json_committed(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<String>> {
+        let Some(write) = &mut self.write else { return self.get_doc(scope, kind, id).await };
+        if write.open || write.flushing.is_some() {
+            return self.get_doc(scope, kind, id).await;
+        }
+        if let Some(known) = write.buffer.read(scope, kind, id, false) {
+            return Ok(known);
+        }
+        let mut sql = Sql::new("SELECT data FROM objects");
+        push_scope(&mut sql, scope, kind);
+        sql.push(" AND id = ").bind(id);
+        let found = self.read_query(sql, &|row| row.text(0)).await?.pop();
+        self.write_state()?.buffer.remember(scope, kind, id, found.clone(), false);
+        Ok(found)
+    }
+
     async fn get_json_for_update(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<String>> {
         // Write transactions hold SQLite's single write lock from their first statement (BEGIN IMMEDIATE).
         self.get_doc(scope, kind, id).await
