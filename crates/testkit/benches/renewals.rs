@@ -1,12 +1,19 @@
 //! Renewal benchmark: `cargo bench -p portico-testkit --bench renewals`.
 //!
 //! Puts N subscriptions (`PORTICO_BENCH_SUBSCRIPTIONS`, default 100,000) on one test clock, each on its own
-//! customer with a saved card and a monthly price, advances the clock one billing period plus two hours (the
-//! renewal invoices are drafts for an hour, then finalize and are charged), waits for `ready` and prints the
-//! seeding time, the advance's wall time and renewals per second. It then checks what the advance wrote: exactly
-//! N renewal invoices, one per subscription, all paid and billing the right period; one charge and one
-//! PaymentIntent per invoice; and the expected number of events of each type, none twice for one object.
-//! SQLite first, then PostgreSQL when `PORTICO_TEST_POSTGRES_URL` is set.
+//! customer with a saved card and a monthly price, and advances the clock in two timed steps, as Stripe's
+//! billing runs them:
+//!
+//! 1. **Renewal**: exactly one billing period. Every subscription starts its next period and gets its renewal
+//!    invoice, a draft for an hour (`invoice.created`, `customer.subscription.updated`). Renewals per second
+//!    is N over this step: the figure the issue's target (20,000/s on SQLite) is about.
+//! 2. **Collection**: two hours more. Every renewal invoice is finalized and charged (a PaymentIntent and a
+//!    charge each, six more events).
+//!
+//! After each step it checks what the advance wrote: after the first, N draft renewal invoices billing the new
+//! period and nothing charged; after the second, exactly N renewal invoices, one per subscription, all paid;
+//! one charge and one PaymentIntent per invoice; and the expected number of events of each type, none twice for
+//! one object. SQLite first, then PostgreSQL when `PORTICO_TEST_POSTGRES_URL` is set.
 //!
 //! Seeding: one customer, card and subscription are made through the HTTP API; their stored documents are then
 //! copied N times with fresh ids, straight through the store (creating 100,000 of each over HTTP would take
@@ -34,12 +41,14 @@ const START: i64 = 1_893_456_000;
 const PERIOD_END: i64 = START + 31 * 86_400;
 /// Past the renewal's one-hour draft window, so every renewal invoice is finalized and charged.
 const TARGET: i64 = PERIOD_END + 2 * 3600;
+/// What the renewal step alone emits per subscription.
+const EVENTS_PER_RENEWAL_STEP: [&str; 2] = ["invoice.created", "customer.subscription.updated"];
 /// Copies written per store transaction while seeding.
 const SEED_CHUNK: usize = 500;
 const ADVANCE_TIMEOUT: Duration = Duration::from_secs(600);
 
-/// What one renewal must emit, each exactly once per renewal invoice (Stripe's renewal of a card-paid
-/// subscription); the clock adds its own `ready`.
+/// What one renewal must emit by the end of its collection, each exactly once per renewal invoice (Stripe's
+/// renewal of a card-paid subscription); the clock adds its own `ready` per advance.
 const EVENTS_PER_RENEWAL: [&str; 8] = [
     "invoice.created",
     "customer.subscription.updated",
@@ -61,13 +70,13 @@ fn main() {
     runtime.block_on(async move {
         println!(
             "Portico renewal benchmark: {subscriptions} monthly subscriptions on one test clock, advanced one period \
-             + 2 h, {} CPU(s)",
+             (renewal), then 2 h more (collection), {} CPU(s)",
             std::thread::available_parallelism().map_or(1, |n| n.get())
         );
         println!();
         println!(
-            "{:<10} {:>13} {:>10} {:>11} {:>14}  checked",
-            "backend", "subscriptions", "seeding s", "advance s", "renewals/s"
+            "{:<10} {:>13} {:>10} {:>10} {:>12} {:>13} {:>15}  checked",
+            "backend", "subscriptions", "seeding s", "renewal s", "renewals/s", "collection s", "collections/s"
         );
         let mut failed = false;
         failed |= !run_backend(Backend::Sqlite, "sqlite", subscriptions).await;
@@ -90,32 +99,25 @@ async fn run_backend(backend: Backend, label: &str, subscriptions: usize) -> boo
     let setup = seed(&server, &client, subscriptions).await;
     let seeding = seeding.elapsed();
 
-    let advancing = Instant::now();
-    let answer = client
-        .post(&format!("/v1/test_helpers/test_clocks/{}/advance", setup.clock), &[("frozen_time", &TARGET.to_string())])
-        .await;
-    assert_eq!(answer.status, 200, "advance: {}", answer.body);
-    let deadline = advancing + ADVANCE_TIMEOUT;
-    loop {
-        let clock = client.get(&format!("/v1/test_helpers/test_clocks/{}", setup.clock), &[]).await;
-        if clock.body["status"] == "ready" {
-            assert_eq!(clock.body["frozen_time"], TARGET, "the clock stopped at its target");
-            break;
-        }
-        assert!(Instant::now() < deadline, "the advance did not finish within {ADVANCE_TIMEOUT:?}");
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-    let advance = advancing.elapsed();
-
-    let problems = check(&server, &setup, subscriptions).await;
+    let renewal = advance(&client, &setup.clock, PERIOD_END).await;
+    let mut problems = check_renewed(&server, subscriptions).await;
+    let collection = advance(&client, &setup.clock, TARGET).await;
+    problems.extend(check(&server, &setup, subscriptions).await);
+    let per_second = |step: Duration| subscriptions as f64 / step.as_secs_f64();
     println!(
-        "{:<10} {:>13} {:>10.1} {:>11.2} {:>14.0}  {}",
+        "{:<10} {:>13} {:>10.1} {:>10.2} {:>12.0} {:>13.2} {:>15.0}  {}",
         label,
         subscriptions,
         seeding.as_secs_f64(),
-        advance.as_secs_f64(),
-        subscriptions as f64 / advance.as_secs_f64(),
+        renewal.as_secs_f64(),
+        per_second(renewal),
+        collection.as_secs_f64(),
+        per_second(collection),
         if problems.is_empty() { "all counts as expected (below)".to_owned() } else { "FAILED (below)".to_owned() }
+    );
+    println!(
+        "           renewal and collection together: {:.0} subscriptions/s",
+        per_second(renewal + collection)
     );
     for line in report(&server, &setup).await {
         println!("           {line}");
@@ -124,6 +126,24 @@ async fn run_backend(backend: Backend, label: &str, subscriptions: usize) -> boo
         println!("           PROBLEM: {problem}");
     }
     problems.is_empty()
+}
+
+/// Advances the clock to `target` and waits for `ready`; returns the time it took.
+async fn advance(client: &Client, clock: &str, target: i64) -> Duration {
+    let advancing = Instant::now();
+    let answer =
+        client.post(&format!("/v1/test_helpers/test_clocks/{clock}/advance"), &[("frozen_time", &target.to_string())]).await;
+    assert_eq!(answer.status, 200, "advance: {}", answer.body);
+    let deadline = advancing + ADVANCE_TIMEOUT;
+    loop {
+        let state = client.get(&format!("/v1/test_helpers/test_clocks/{clock}"), &[]).await;
+        if state.body["status"] == "ready" {
+            assert_eq!(state.body["frozen_time"], target, "the clock stopped at its target");
+            return advancing.elapsed();
+        }
+        assert!(Instant::now() < deadline, "the advance did not finish within {ADVANCE_TIMEOUT:?}");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
 }
 
 /// What seeding made: the clock every subscription lives on.
@@ -419,6 +439,57 @@ fn literal(id: &str) -> String {
     format!("'{id}'")
 }
 
+/// What the renewal step should have written: a draft renewal invoice per subscription billing the new period,
+/// its two events, and no charge yet. Returns the problems found.
+async fn check_renewed(server: &TestServer, n: usize) -> Vec<String> {
+    let mut db = Db::open(&server.database_url).await;
+    let account = literal(&server.platform_account);
+    let n = n as i64;
+    let mut problems = Vec::new();
+    let mut expect = |what: &str, got: i64, want: i64| {
+        if got != want {
+            problems.push(format!("after the renewal step, {what}: {got}, expected {want}"));
+        }
+    };
+    let drafts = db
+        .rows(format!(
+            "SELECT 'drafts', count(*), count(DISTINCT customer), \
+                    sum(CASE WHEN data->>'status' = 'draft' THEN 1 ELSE 0 END), \
+                    sum(CASE WHEN CAST(data->'lines'->'data'->0->'period'->>'start' AS BIGINT) = {PERIOD_END} \
+                         THEN 1 ELSE 0 END) \
+             FROM objects WHERE account = {account} AND kind = 'invoice' \
+               AND data->>'billing_reason' = 'subscription_cycle'"
+        ))
+        .await;
+    let counts = &drafts[0].1;
+    expect("renewal invoices", counts[0], n);
+    expect("customers with a renewal invoice", counts[1], n);
+    expect("renewal invoices still drafts", counts[2], n);
+    expect("renewal invoices billing the second period", counts[3], n);
+    let events = db
+        .rows(format!(
+            "SELECT data->>'type', count(*) FROM objects \
+             WHERE account = {account} AND kind = 'event' AND created > {START} GROUP BY 1"
+        ))
+        .await;
+    for (kind, counts) in &events {
+        let want = if EVENTS_PER_RENEWAL_STEP.contains(&kind.as_str()) {
+            n
+        } else if kind == "test_helpers.test_clock.ready" {
+            1
+        } else {
+            0
+        };
+        expect(&format!("{kind} events"), counts[0], want);
+    }
+    for kind in EVENTS_PER_RENEWAL_STEP {
+        if !events.iter().any(|(k, _)| k == kind) {
+            expect(&format!("{kind} events"), 0, n);
+        }
+    }
+    problems
+}
+
 /// Everything the advance should have written, compared with what it did; returns the problems found.
 async fn check(server: &TestServer, setup: &Setup, n: usize) -> Vec<String> {
     let mut db = Db::open(&server.database_url).await;
@@ -494,7 +565,7 @@ async fn check(server: &TestServer, setup: &Setup, n: usize) -> Vec<String> {
         expect(&format!("objects with a {kind} event"), counts[1], n);
         expect(&format!("distinct {kind} event ids"), counts[2], n);
     }
-    expect("test_helpers.test_clock.ready events", by_type.get("test_helpers.test_clock.ready").map_or(0, |c| c[0]), 1);
+    expect("test_helpers.test_clock.ready events", by_type.get("test_helpers.test_clock.ready").map_or(0, |c| c[0]), 2);
     for (kind, counts) in &by_type {
         if !EVENTS_PER_RENEWAL.contains(kind) && *kind != "test_helpers.test_clock.ready" {
             problems.push(format!("unexpected events: {} × {kind}", counts[0]));
