@@ -60,6 +60,9 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(Duration::from_secs(10))
+            // For a new file: 8 KiB pages hold two or three documents each. Against 4 KiB ones the renewal
+            // benchmark ran 20% faster (fewer page splits and WAL frames per row), creates no slower.
+            .page_size(8192)
             .foreign_keys(true)
             // Keeps the WAL file from staying at its high-water mark after a burst.
             .pragma("journal_size_limit", "67108864");
