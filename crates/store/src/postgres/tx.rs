@@ -251,16 +251,24 @@ impl Tx for PostgresTx {
         if !self.write {
             return Ok(());
         }
-        let wanted: Vec<String> =
+        let mut wanted: Vec<String> =
             ids.iter().filter(|id| self.buffer.read(scope, kind, id, lock).is_none()).cloned().collect();
         if wanted.is_empty() {
             return Ok(());
         }
+        // Locks are taken in id order, as every prefetch takes them, so two transactions never wait on each other.
+        wanted.sort_unstable();
+        wanted.dedup();
+        // One primary-key lookup per id, whatever the planner believes: with `id = ANY($4)` a young table without
+        // statistics got a scan of every object of the kind instead (a webhook round went from 3,400 deliveries
+        // per second to 1,400).
         let sql = if lock {
-            "SELECT id, data::text FROM objects WHERE account = $1 AND livemode = $2 AND kind = $3 AND id = ANY($4) \
-             ORDER BY id FOR UPDATE"
+            "SELECT o.id, o.data::text FROM unnest($4::text[]) AS wanted(id) CROSS JOIN LATERAL \
+             (SELECT id, data FROM objects WHERE id = wanted.id AND account = $1 AND livemode = $2 AND kind = $3 \
+              FOR UPDATE) AS o"
         } else {
-            "SELECT id, data::text FROM objects WHERE account = $1 AND livemode = $2 AND kind = $3 AND id = ANY($4)"
+            "SELECT o.id, o.data::text FROM unnest($4::text[]) AS wanted(id) CROSS JOIN LATERAL \
+             (SELECT id, data FROM objects WHERE id = wanted.id AND account = $1 AND livemode = $2 AND kind = $3) AS o"
         };
         let rows = sqlx::query(sql)
             .bind(&scope.account)
