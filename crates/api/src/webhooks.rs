@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use portico_core::Scope;
 use portico_core::Timestamp;
-use portico_core::objects::Event;
+use portico_core::objects::{Event, Object};
 use portico_core::objects::webhook_delivery::{Attempt, DeliveryStatus, QUEUE, WebhookDelivery};
 use portico_core::objects::webhook_endpoint::{Status, WebhookEndpoint};
 use portico_store::{Tx, TxExt};
@@ -32,14 +32,26 @@ pub struct Claimed {
 pub async fn claim(state: &AppState, now: Timestamp, limit: u32) -> Result<Vec<Claimed>, ApiError> {
     let mut tx = state.store.begin_write().await?;
     let due = tx.due(Some(QUEUE), now, limit).await?;
-    let mut claimed = Vec::with_capacity(due.len());
+    // Two queries per account for the whole round (the deliveries, locked; their events) instead of two per
+    // delivery: on PostgreSQL each of those was a round trip.
+    let deliveries = by_scope(due.iter().map(|item| (&item.scope, item.id.clone())));
+    for (scope, ids) in &deliveries {
+        tx.prefetch(scope, WebhookDelivery::KIND, ids, true).await?;
+    }
+    let mut found = Vec::with_capacity(due.len());
+    for item in due {
+        let Some(delivery) = tx.load_for_update::<WebhookDelivery>(&item.scope, &item.id).await? else { continue };
+        if delivery.next_attempt_at.is_some_and(|at| at <= now) {
+            found.push((item, delivery));
+        }
+    }
+    for (scope, ids) in by_scope(found.iter().map(|(item, delivery)| (&item.scope, delivery.event.clone()))) {
+        tx.prefetch(&scope, Event::KIND, &ids, false).await?;
+    }
+    let mut claimed = Vec::with_capacity(found.len());
     // An account has a handful of endpoints: each is read once per round.
     let mut endpoints: HashMap<(String, String), Option<WebhookEndpoint>> = HashMap::new();
-    for item in due {
-        let Some(mut delivery) = tx.load_for_update::<WebhookDelivery>(&item.scope, &item.id).await? else { continue };
-        if delivery.next_attempt_at.is_none_or(|at| at > now) {
-            continue;
-        }
+    for (item, mut delivery) in found {
         let endpoint_scope = match &delivery.endpoint_account {
             Some(account) => Scope { account: account.clone(), livemode: item.scope.livemode },
             None => item.scope.clone(),
@@ -84,10 +96,14 @@ pub async fn claim(state: &AppState, now: Timestamp, limit: u32) -> Result<Vec<C
 /// Records finished attempts, in one transaction. An attempt whose lease ran out and was claimed again
 /// elsewhere is still recorded, but decides nothing.
 pub async fn record(state: &AppState, done: Vec<(Claimed, Attempt)>) -> Result<(), ApiError> {
-    let mut tx = state.store.begin_write().await?;
+    let mut transaction = state.store.begin_write().await?;
+    let tx: &mut dyn Tx = &mut *transaction;
     let policy = state.webhook_settings.retries;
+    for (scope, ids) in by_scope(done.iter().map(|(claimed, _)| (&claimed.scope, claimed.delivery.clone()))) {
+        tx.prefetch(&scope, WebhookDelivery::KIND, &ids, true).await?;
+    }
+    let mut delivered = Vec::new();
     for (claimed, attempt) in done {
-        let tx: &mut dyn Tx = &mut *tx;
         let Some(mut delivery) = tx.load_for_update::<WebhookDelivery>(&claimed.scope, &claimed.delivery).await? else {
             continue;
         };
@@ -98,14 +114,38 @@ pub async fn record(state: &AppState, done: Vec<(Claimed, Attempt)>) -> Result<(
         }
         delivery.record(attempt, &policy);
         tx.save(&claimed.scope, &delivery).await?;
-        // `pending_webhooks` counts the endpoints that have not received the event yet: given-up ones stay.
-        if delivery.status == DeliveryStatus::Delivered
-            && let Some(mut event) = tx.load_for_update::<Event>(&claimed.scope, &delivery.event).await?
-        {
-            event.pending_webhooks = (event.pending_webhooks - 1).max(0);
-            tx.save(&claimed.scope, &event).await?;
+        if delivery.status == DeliveryStatus::Delivered {
+            delivered.push((claimed.scope, delivery.event));
         }
     }
-    tx.commit().await?;
+    // `pending_webhooks` counts the endpoints that have not received the event yet: given-up ones stay.
+    for (scope, ids) in by_scope(delivered.iter().map(|(scope, event)| (scope, event.clone()))) {
+        tx.prefetch(&scope, Event::KIND, &ids, true).await?;
+    }
+    for (scope, event) in &delivered {
+        if let Some(mut event) = tx.load_for_update::<Event>(scope, event).await? {
+            event.pending_webhooks = (event.pending_webhooks - 1).max(0);
+            tx.save(scope, &event).await?;
+        }
+    }
+    transaction.commit().await?;
     Ok(())
+}
+
+/// Ids grouped by the scope they live in (prefetches read one scope at a time), without repeats.
+fn by_scope<'a>(items: impl Iterator<Item = (&'a Scope, String)>) -> Vec<(Scope, Vec<String>)> {
+    let mut groups: Vec<(Scope, Vec<String>)> = Vec::new();
+    for (scope, id) in items {
+        let at = match groups.iter().position(|(s, _)| s == scope) {
+            Some(at) => at,
+            None => {
+                groups.push((scope.clone(), Vec::new()));
+                groups.len() - 1
+            }
+        };
+        if !groups[at].1.contains(&id) {
+            groups[at].1.push(id);
+        }
+    }
+    groups
 }
