@@ -16,6 +16,7 @@ use tx::PostgresTx;
 const MIGRATIONS: crate::migrations::Files = &[
     (1, "objects", include_str!("../../migrations/postgres/0001_objects.sql")),
     (2, "filter fields", include_str!("../../migrations/postgres/0002_filter_fields.sql")),
+    (3, "due order", include_str!("../../migrations/postgres/0003_due_order.sql")),
 ];
 
 pub struct PostgresStore {
