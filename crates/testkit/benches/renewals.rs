@@ -445,27 +445,12 @@ async fn check_renewed(server: &TestServer, n: usize) -> Vec<String> {
     let mut db = Db::open(&server.database_url).await;
     let account = literal(&server.platform_account);
     let n = n as i64;
-    let mut problems = Vec::new();
-    let mut expect = |what: &str, got: i64, want: i64| {
-        if got != want {
-            problems.push(format!("after the renewal step, {what}: {got}, expected {want}"));
-        }
-    };
-    let drafts = db
-        .rows(format!(
-            "SELECT 'drafts', count(*), count(DISTINCT customer), \
-                    sum(CASE WHEN data->>'status' = 'draft' THEN 1 ELSE 0 END), \
-                    sum(CASE WHEN CAST(data->'lines'->'data'->0->'period'->>'start' AS BIGINT) = {PERIOD_END} \
-                         THEN 1 ELSE 0 END) \
-             FROM objects WHERE account = {account} AND kind = 'invoice' \
-               AND data->>'billing_reason' = 'subscription_cycle'"
-        ))
-        .await;
-    let counts = &drafts[0].1;
-    expect("renewal invoices", counts[0], n);
-    expect("customers with a renewal invoice", counts[1], n);
-    expect("renewal invoices still drafts", counts[2], n);
-    expect("renewal invoices billing the second period", counts[3], n);
+    let mut problems = Problems::after("after the renewal step, ");
+    let counts = renewal_invoices(&mut db, &account, "draft").await;
+    problems.expect("renewal invoices", counts[0], n);
+    problems.expect("customers with a renewal invoice", counts[1], n);
+    problems.expect("renewal invoices still drafts", counts[2], n);
+    problems.expect("renewal invoices billing the second period", counts[3], n);
     let events = db
         .rows(format!(
             "SELECT data->>'type', count(*) FROM objects \
@@ -480,14 +465,50 @@ async fn check_renewed(server: &TestServer, n: usize) -> Vec<String> {
         } else {
             0
         };
-        expect(&format!("{kind} events"), counts[0], want);
+        problems.expect(&format!("{kind} events"), counts[0], want);
     }
     for kind in EVENTS_PER_RENEWAL_STEP {
         if !events.iter().any(|(k, _)| k == kind) {
-            expect(&format!("{kind} events"), 0, n);
+            problems.expect(&format!("{kind} events"), 0, n);
         }
     }
-    problems
+    problems.found
+}
+
+/// Differences between what a check wanted and what the database holds.
+struct Problems {
+    prefix: &'static str,
+    found: Vec<String>,
+}
+
+impl Problems {
+    fn after(prefix: &'static str) -> Self {
+        Problems { prefix, found: Vec::new() }
+    }
+
+    fn expect(&mut self, what: &str, got: i64, want: i64) {
+        if got != want {
+            self.found.push(format!("{}{what}: {got}, expected {want}", self.prefix));
+        }
+    }
+}
+
+/// The renewal invoices: how many, for how many customers, how many in `status`, how many billing the second
+/// period, and the amount paid on them.
+async fn renewal_invoices(db: &mut Db, account: &str, status: &str) -> Vec<i64> {
+    db.rows(format!(
+        "SELECT 'renewals', count(*), count(DISTINCT customer), \
+                sum(CASE WHEN data->>'status' = '{status}' THEN 1 ELSE 0 END), \
+                sum(CASE WHEN CAST(data->'lines'->'data'->0->'period'->>'start' AS BIGINT) = {PERIOD_END} \
+                          AND CAST(data->'lines'->'data'->0->'period'->>'end' AS BIGINT) > {PERIOD_END} \
+                     THEN 1 ELSE 0 END), \
+                CAST(sum(CAST(data->>'amount_paid' AS BIGINT)) AS BIGINT) \
+         FROM objects WHERE account = {account} AND kind = 'invoice' \
+           AND data->>'billing_reason' = 'subscription_cycle'"
+    ))
+    .await
+    .remove(0)
+    .1
 }
 
 /// Everything the advance should have written, compared with what it did; returns the problems found.
@@ -495,31 +516,13 @@ async fn check(server: &TestServer, setup: &Setup, n: usize) -> Vec<String> {
     let mut db = Db::open(&server.database_url).await;
     let account = literal(&server.platform_account);
     let n = n as i64;
-    let mut problems = Vec::new();
-    let mut expect = |what: &str, got: i64, want: i64| {
-        if got != want {
-            problems.push(format!("{what}: {got}, expected {want}"));
-        }
-    };
-
-    let renewals = db
-        .rows(format!(
-            "SELECT 'renewals', count(*), count(DISTINCT customer), \
-                    sum(CASE WHEN data->>'status' = 'paid' THEN 1 ELSE 0 END), \
-                    sum(CASE WHEN CAST(data->'lines'->'data'->0->'period'->>'start' AS BIGINT) = {PERIOD_END} \
-                              AND CAST(data->'lines'->'data'->0->'period'->>'end' AS BIGINT) > {PERIOD_END} \
-                         THEN 1 ELSE 0 END), \
-                    CAST(sum(CAST(data->>'amount_paid' AS BIGINT)) AS BIGINT) \
-             FROM objects WHERE account = {account} AND kind = 'invoice' \
-               AND data->>'billing_reason' = 'subscription_cycle'"
-        ))
-        .await;
-    let counts = &renewals[0].1;
-    expect("renewal invoices", counts[0], n);
-    expect("customers with a renewal invoice", counts[1], n);
-    expect("renewal invoices paid", counts[2], n);
-    expect("renewal invoices billing the second period", counts[3], n);
-    expect("amount paid on renewal invoices", counts[4], n * 2000);
+    let mut problems = Problems::after("");
+    let counts = renewal_invoices(&mut db, &account, "paid").await;
+    problems.expect("renewal invoices", counts[0], n);
+    problems.expect("customers with a renewal invoice", counts[1], n);
+    problems.expect("renewal invoices paid", counts[2], n);
+    problems.expect("renewal invoices billing the second period", counts[3], n);
+    problems.expect("amount paid on renewal invoices", counts[4], n * 2000);
 
     let subs = db
         .rows(format!(
@@ -529,9 +532,9 @@ async fn check(server: &TestServer, setup: &Setup, n: usize) -> Vec<String> {
              FROM objects WHERE account = {account} AND kind = 'subscription'"
         ))
         .await;
-    expect("subscriptions", subs[0].1[0], n);
-    expect("active subscriptions", subs[0].1[1], n);
-    expect("subscriptions next due after the target", subs[0].1[2], n);
+    problems.expect("subscriptions", subs[0].1[0], n);
+    problems.expect("active subscriptions", subs[0].1[1], n);
+    problems.expect("subscriptions next due after the target", subs[0].1[2], n);
 
     let clock = literal(&setup.clock);
     let still_due = db
@@ -539,7 +542,7 @@ async fn check(server: &TestServer, setup: &Setup, n: usize) -> Vec<String> {
             "SELECT 'due', count(*) FROM objects WHERE clock = {clock} AND due_at IS NOT NULL AND due_at <= {TARGET}"
         ))
         .await;
-    expect("objects still due on the clock", still_due[0].1[0], 0);
+    problems.expect("objects still due on the clock", still_due[0].1[0], 0);
 
     for kind in ["payment_intent", "charge"] {
         let made = db
@@ -548,8 +551,8 @@ async fn check(server: &TestServer, setup: &Setup, n: usize) -> Vec<String> {
                  WHERE account = {account} AND kind = '{kind}' AND created > {START}"
             ))
             .await;
-        expect(&format!("{kind}s made by the advance"), made[0].1[0], n);
-        expect(&format!("customers with such a {kind}"), made[0].1[1], n);
+        problems.expect(&format!("{kind}s made by the advance"), made[0].1[0], n);
+        problems.expect(&format!("customers with such a {kind}"), made[0].1[1], n);
     }
 
     let events = db
@@ -561,17 +564,17 @@ async fn check(server: &TestServer, setup: &Setup, n: usize) -> Vec<String> {
     let by_type: BTreeMap<&str, &Vec<i64>> = events.iter().map(|(kind, counts)| (kind.as_str(), counts)).collect();
     for kind in EVENTS_PER_RENEWAL {
         let counts = by_type.get(kind).map_or(&[0, 0, 0][..], |c| c.as_slice());
-        expect(&format!("{kind} events"), counts[0], n);
-        expect(&format!("objects with a {kind} event"), counts[1], n);
-        expect(&format!("distinct {kind} event ids"), counts[2], n);
+        problems.expect(&format!("{kind} events"), counts[0], n);
+        problems.expect(&format!("objects with a {kind} event"), counts[1], n);
+        problems.expect(&format!("distinct {kind} event ids"), counts[2], n);
     }
-    expect("test_helpers.test_clock.ready events", by_type.get("test_helpers.test_clock.ready").map_or(0, |c| c[0]), 2);
+    problems.expect("test_helpers.test_clock.ready events", by_type.get("test_helpers.test_clock.ready").map_or(0, |c| c[0]), 2);
     for (kind, counts) in &by_type {
         if !EVENTS_PER_RENEWAL.contains(kind) && *kind != "test_helpers.test_clock.ready" {
-            problems.push(format!("unexpected events: {} × {kind}", counts[0]));
+            problems.found.push(format!("unexpected events: {} × {kind}", counts[0]));
         }
     }
-    problems
+    problems.found
 }
 
 /// The counts behind the check, for the printout.
