@@ -288,7 +288,12 @@ impl Tx for SqliteTx {
         let mut sql = Sql::new("SELECT data FROM objects");
         push_scope(&mut sql, scope, kind);
         sql.push(" AND id = ").bind(id);
-        let found = self.read_query(sql, &|row| row.text(0)).await?.pop();
+        // The reader goes back at once: kept until the commit, it would cap the creates in flight (and so the
+        // size of a group commit) at the number of readers.
+        let mut reader = self.readers.acquire().await;
+        let found = sql.into_sqlx().fetch_optional(&mut *reader).await.map_err(classify_sqlx)?;
+        drop(reader);
+        let found = found.map(|row| row.text(0)).transpose()?;
         self.write_state()?.buffer.remember(scope, kind, id, found.clone(), false);
         Ok(found)
     }
