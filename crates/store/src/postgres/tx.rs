@@ -148,19 +148,30 @@ impl PostgresTx {
         {
             return Ok(known);
         }
-        let row = sqlx::query(if lock { GET_FOR_UPDATE } else { GET })
-            .bind(&scope.account)
-            .bind(scope.livemode)
-            .bind(kind)
-            .bind(id)
-            .fetch_optional(self.conn().await?)
-            .await?;
-        let found = row.map(|row| row.get::<String, _>(0));
+        let found = fetch_doc(self.conn().await?, if lock { GET_FOR_UPDATE } else { GET }, scope, kind, id).await?;
         if self.write && lock {
             self.buffer.remember(scope, kind, id, found.clone(), true);
         }
         Ok(found)
     }
+}
+
+/// One document by id (`GET` or `GET_FOR_UPDATE`) on a connection or the pool.
+async fn fetch_doc<'e>(
+    executor: impl sqlx::PgExecutor<'e>,
+    sql: &'static str,
+    scope: &Scope,
+    kind: &str,
+    id: &str,
+) -> Result<Option<String>> {
+    let row = sqlx::query(sql)
+        .bind(&scope.account)
+        .bind(scope.livemode)
+        .bind(kind)
+        .bind(id)
+        .fetch_optional(executor)
+        .await?;
+    Ok(row.map(|row| row.get::<String, _>(0)))
 }
 
 /// A scalar as the JSONB value a document would hold, for containment and comparisons.
@@ -231,14 +242,7 @@ impl Tx for PostgresTx {
         if let Some(known) = self.buffer.read(scope, kind, id, false) {
             return Ok(known);
         }
-        let found = sqlx::query(GET)
-            .bind(&scope.account)
-            .bind(scope.livemode)
-            .bind(kind)
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?
-            .map(|row| row.get::<String, _>(0));
+        let found = fetch_doc(&self.pool, GET, scope, kind, id).await?;
         self.buffer.remember(scope, kind, id, found.clone(), false);
         Ok(found)
     }

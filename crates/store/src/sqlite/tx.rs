@@ -85,6 +85,14 @@ fn push_scope(qb: &mut Sql, scope: &Scope, kind: &str) {
     qb.push(" AND kind = ").bind(kind);
 }
 
+/// `SELECT {columns} FROM objects` for the row of `kind` with this id in `scope`.
+fn by_id(columns: &str, scope: &Scope, kind: &str, id: &str) -> Sql {
+    let mut sql = Sql::new(&format!("SELECT {columns} FROM objects"));
+    push_scope(&mut sql, scope, kind);
+    sql.push(" AND id = ").bind(id);
+    sql
+}
+
 fn parse(data: &str) -> Result<serde_json::Value> {
     Ok(serde_json::from_str(data)?)
 }
@@ -210,9 +218,7 @@ impl SqliteTx {
     }
 
     async fn get_doc(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<String>> {
-        let mut sql = Sql::new("SELECT data FROM objects");
-        push_scope(&mut sql, scope, kind);
-        sql.push(" AND id = ").bind(id);
+        let sql = by_id("data", scope, kind, id);
         match &mut self.write {
             Some(write) => {
                 if let Some(known) = write.buffer.read(scope, kind, id, true) {
@@ -229,9 +235,7 @@ impl SqliteTx {
     }
 
     async fn cursor(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<(i64, i64)> {
-        let mut sql = Sql::new("SELECT created, seq FROM objects");
-        push_scope(&mut sql, scope, kind);
-        sql.push(" AND id = ").bind(id);
+        let sql = by_id("created, seq", scope, kind, id);
         let rows = self.query(sql, &|row| Ok((row.int(0)?, row.int(1)?))).await?;
         rows.first().copied().ok_or_else(|| StoreError::CursorNotFound(id.to_owned()))
     }
@@ -285,9 +289,7 @@ impl Tx for SqliteTx {
         if let Some(known) = write.buffer.read(scope, kind, id, false) {
             return Ok(known);
         }
-        let mut sql = Sql::new("SELECT data FROM objects");
-        push_scope(&mut sql, scope, kind);
-        sql.push(" AND id = ").bind(id);
+        let sql = by_id("data", scope, kind, id);
         // The reader goes back at once: kept until the commit, it would cap the creates in flight (and so the
         // size of a group commit) at the number of readers.
         let mut reader = self.readers.acquire().await;
@@ -305,8 +307,7 @@ impl Tx for SqliteTx {
 
     async fn prefetch(&mut self, scope: &Scope, kind: &str, ids: &[String], _lock: bool) -> Result<()> {
         let Some(write) = &mut self.write else { return Ok(()) };
-        let wanted: Vec<&String> =
-            ids.iter().filter(|id| write.buffer.read(scope, kind, id, true).is_none()).collect();
+        let wanted: Vec<&String> = ids.iter().filter(|id| write.buffer.read(scope, kind, id, true).is_none()).collect();
         if wanted.is_empty() {
             return Ok(());
         }
@@ -435,7 +436,11 @@ impl Tx for SqliteTx {
             self.reader = None;
         }
         if let Some((fingerprint, status, body)) = rows.into_iter().next() {
-            return Ok(Claim::Done { fingerprint, status: status.unwrap_or(500) as u16, body: body.unwrap_or_default() });
+            return Ok(Claim::Done {
+                fingerprint,
+                status: status.unwrap_or(500) as u16,
+                body: body.unwrap_or_default(),
+            });
         }
         if let Some(write) = &mut self.write {
             write.claimed = Some((key.to_owned(), fingerprint.to_owned(), now));
