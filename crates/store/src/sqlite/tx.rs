@@ -307,7 +307,12 @@ impl Tx for SqliteTx {
 
     async fn prefetch(&mut self, scope: &Scope, kind: &str, ids: &[String], _lock: bool) -> Result<()> {
         let Some(write) = &mut self.write else { return Ok(()) };
-        let wanted: Vec<&String> = ids.iter().filter(|id| write.buffer.read(scope, kind, id, true).is_none()).collect();
+        let mut wanted: Vec<&String> =
+            ids.iter().filter(|id| write.buffer.read(scope, kind, id, true).is_none()).collect();
+        // A repeated id must not be remembered twice: its second turn below would find no row left and mark it
+        // absent.
+        wanted.sort_unstable();
+        wanted.dedup();
         if wanted.is_empty() {
             return Ok(());
         }
@@ -436,11 +441,7 @@ impl Tx for SqliteTx {
             self.reader = None;
         }
         if let Some((fingerprint, status, body)) = rows.into_iter().next() {
-            return Ok(Claim::Done {
-                fingerprint,
-                status: status.unwrap_or(500) as u16,
-                body: body.unwrap_or_default(),
-            });
+            return Ok(Claim::Done { fingerprint, status: status.unwrap_or(500) as u16, body: body.unwrap_or_default() });
         }
         if let Some(write) = &mut self.write {
             write.claimed = Some((key.to_owned(), fingerprint.to_owned(), now));
