@@ -132,19 +132,13 @@ pub async fn record(state: &AppState, done: Vec<(Claimed, Attempt)>) -> Result<(
     Ok(())
 }
 
-/// Ids grouped by the scope they live in (prefetches read one scope at a time), without repeats.
+/// Ids grouped by the scope they live in (prefetches read one scope at a time; a repeated id costs nothing).
 fn by_scope<'a>(items: impl Iterator<Item = (&'a Scope, String)>) -> Vec<(Scope, Vec<String>)> {
     let mut groups: Vec<(Scope, Vec<String>)> = Vec::new();
     for (scope, id) in items {
-        let at = match groups.iter().position(|(s, _)| s == scope) {
-            Some(at) => at,
-            None => {
-                groups.push((scope.clone(), Vec::new()));
-                groups.len() - 1
-            }
-        };
-        if !groups[at].1.contains(&id) {
-            groups[at].1.push(id);
+        match groups.iter_mut().find(|(s, _)| s == scope) {
+            Some((_, ids)) => ids.push(id),
+            None => groups.push((scope.clone(), vec![id])),
         }
     }
     groups
