@@ -17,7 +17,11 @@ const MIGRATIONS: crate::migrations::Files = &[
     (1, "objects", include_str!("../../migrations/postgres/0001_objects.sql")),
     (2, "filter fields", include_str!("../../migrations/postgres/0002_filter_fields.sql")),
     (3, "due order", include_str!("../../migrations/postgres/0003_due_order.sql")),
-    (4, "filter fields skip deliveries", include_str!("../../migrations/postgres/0004_filter_fields_skip_deliveries.sql")),
+    (
+        4,
+        "filter fields skip deliveries",
+        include_str!("../../migrations/postgres/0004_filter_fields_skip_deliveries.sql"),
+    ),
 ];
 
 pub struct PostgresStore {
