@@ -276,8 +276,12 @@ impl Drop for SqliteTx {
 
 #[async_trait]
 impl Tx for SqliteTx {
+    /// A read without a lock is a committed read: before the transaction's first statement it comes from a
+    /// reader, so a request that reads what it refers to and then only inserts (a portal session for a
+    /// customer) still joins a group commit instead of holding the writer while it computes. PostgreSQL reads
+    /// without a lock are read committed too; a read that must not change before the commit takes the lock.
     async fn get_json(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<String>> {
-        self.get_doc(scope, kind, id).await
+        self.get_json_committed(scope, kind, id).await
     }
 
     /// Before the transaction's first statement, from a reader: the transaction can still join a group commit.
