@@ -261,7 +261,7 @@ both_backends!(the_keep_one_rule_refuses_removals_a_subscription_needs, |server:
     let refused = portal.submit("/p/payment-methods", &format!("/p/payment-methods/{visa}/remove"), &[]).await;
     assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
     assert!(!refused.text("[data-test=refusal]").is_empty());
-    assert_eq!(refused.methods(), [visa.clone()]);
+    assert_eq!(refused.methods(), std::slice::from_ref(&visa));
     assert_eq!(attached(&client, &jenny).await.len(), 1);
     assert_eq!(default_of(&client, &jenny).await, visa.as_str());
     assert!(events(&client, "payment_method.detached", &visa).await.is_empty());

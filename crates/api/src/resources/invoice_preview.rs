@@ -89,10 +89,10 @@ pub async fn preview(ctx: &Ctx, tx: &mut dyn Tx, params: PreviewParams) -> Resul
         (None, Some(sub)) => sub.customer.clone(),
         (None, None) => return Err(ParamError::missing("customer").into()),
     };
-    let customer = super::customers::load(&ctx, tx, &customer_id, "customer")
+    let customer = super::customers::load(ctx, tx, &customer_id, "customer")
         .await
         .map_err(|_| missing_reference("customer", &customer_id, "customer"))?;
-    crate::billing::customer_now(&ctx, tx, &customer).await?;
+    crate::billing::customer_now(ctx, tx, &customer).await?;
     let details = params.subscription_details.unwrap_or_default();
     let mut invoice = match sub {
         Some(sub) => preview_change(ctx, tx, sub, &customer, details, recurring_only).await?,

@@ -210,7 +210,7 @@ impl SqliteTx {
     async fn execute(&mut self, sql: Sql) -> Result<usize> {
         let write = self.write.as_mut().ok_or_else(|| StoreError::Config("write in a read-only transaction".into()))?;
         let conn = write.flush().await?;
-        Ok(conn.prepare_cached(&sql.text)?.execute(params_from_iter(sql.args.iter())).map_err(classify)?)
+        conn.prepare_cached(&sql.text)?.execute(params_from_iter(sql.args.iter())).map_err(classify)
     }
 
     fn write_state(&mut self) -> Result<&mut WriteState> {
