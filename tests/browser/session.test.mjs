@@ -92,3 +92,30 @@ matrix('an opened session left idle past its lifetime shows the expired page', a
   await checkAccessibility(page);
   await screenshot(page, 'expired-idle');
 }, { concurrency: true });
+
+matrix('an expired session that allows signing in again links to the login page, which says it is not there yet', async ({ page }) => {
+  assert.ok(shortLived, 'PORTICO_SHORT_URL is not set: scripts/browser-tests starts that server');
+  const configuration = await shortLived.api('POST', '/v1/billing_portal/configurations', {
+    features: { invoice_history: { enabled: true } },
+    login_page: { enabled: true },
+  });
+  const session = await shortLived.portalSession(await shortLived.customer({ name: 'Login Lena' }), {
+    configuration: configuration.id,
+    after_expiration: { type: 'customer_login' },
+  });
+  await wait(SHORT_LIFETIME_SECS + 1);
+
+  const response = await page.goto(session.url);
+  await expectExpiredPage(page, response);
+  const login = page.locator('[data-test="login"]');
+  assert.equal(await login.getAttribute('href'), configuration.login_page.url);
+  await checkAccessibility(page);
+  await screenshot(page, 'expired-with-login');
+
+  const [answer] = await Promise.all([page.waitForNavigation(), login.click()]);
+  assert.equal(answer.status(), 501);
+  await page.locator('[data-test="sign-in-unavailable"]').waitFor();
+  await checkFraming(answer);
+  await checkAccessibility(page);
+  await screenshot(page, 'login-page');
+}, { concurrency: true });

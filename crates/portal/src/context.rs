@@ -57,7 +57,8 @@ impl Visit {
             tx.load::<Configuration>(&scope, &session.configuration).await.map_err(Refusal::failed)?;
         let (Some(customer), Some(configuration)) = (customer, configuration) else {
             // A deleted customer or configuration ends the session: there is nothing left to show.
-            return Err(Refusal::expired(session.return_url.clone(), accept_language));
+            // Signing in again would find nothing either: no login link.
+            return Err(Refusal::expired(session.return_url.clone(), None, accept_language));
         };
         let branded_by = session.on_behalf_of.clone().unwrap_or_else(|| scope.account.clone());
         let account = tx.load::<Account>(&scope, &branded_by).await.map_err(Refusal::failed)?;
@@ -139,6 +140,11 @@ pub async fn live_session(
         .ok_or_else(|| Refusal::unknown(accept_language))?;
     match lifetime.status(&session, now) {
         Status::Live => Ok(session),
-        Status::Expired => Err(Refusal::expired(session.return_url, accept_language)),
+        Status::Expired => {
+            let configuration =
+                tx.load::<Configuration>(scope, &session.configuration).await.map_err(Refusal::failed)?;
+            let login_url = configuration.and_then(|c| session.login_after_expiry(&c, now).map(str::to_owned));
+            Err(Refusal::expired(session.return_url, login_url, accept_language))
+        }
     }
 }

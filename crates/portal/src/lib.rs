@@ -14,6 +14,7 @@ mod flows;
 mod form;
 mod home;
 mod invoices;
+mod login;
 pub mod pdf;
 mod payment_methods;
 pub mod i18n;
@@ -37,6 +38,7 @@ use portico_api::AppState;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/p/session/{secret}", get(entry::open))
+        .route("/p/login/{token}", get(login::show))
         .route("/p/", get(home::show))
         .route("/p/done", get(flows::confirmation))
         .route("/p/billing", get(billing::show).post(billing::save))

@@ -95,6 +95,15 @@ async fn session(client: &Client, customer: &str) -> Value {
     created.body
 }
 
+/// A session's URL, made with more parameters than [`session`]'s.
+async fn session_with(client: &Client, customer: &str, more: &[(&str, &str)]) -> String {
+    let mut form = vec![("customer", customer), ("return_url", "https://example.com/account")];
+    form.extend_from_slice(more);
+    let created = client.post("/v1/billing_portal/sessions", &form).await;
+    assert_eq!(created.status, 200, "{:?}", created.body);
+    created.body["url"].as_str().unwrap().to_owned()
+}
+
 /// Opens a session's URL: the `portico_portal=…` cookie it sets and where it sends the browser.
 async fn open(url: &str) -> (String, String) {
     let page = visit(url, None).await;
@@ -129,6 +138,51 @@ with_short_sessions!(a_link_never_opened_expires_after_the_unused_lifetime, |ser
     let home = visit(&location, Some(&cookie)).await;
     assert_eq!(home.status, StatusCode::OK, "{}", home.body);
 });
+
+with_short_sessions!(
+    an_expired_session_offers_the_login_page_when_it_allows_signing_in_again,
+    |server: TestServer| async move {
+        let client = server.client();
+        let customer = customer(&client, "Jenny Rosen").await;
+        let configuration = client
+            .post(
+                "/v1/billing_portal/configurations",
+                &[("features[invoice_history][enabled]", "true"), ("login_page[enabled]", "true")],
+            )
+            .await;
+        assert_eq!(configuration.status, 200, "{:?}", configuration.body);
+        let login_url = configuration.body["login_page"]["url"].as_str().unwrap().to_owned();
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+        let deadline = (now + 1).to_string();
+        let bpc = configuration.body["id"].as_str().unwrap();
+        let login = ("after_expiration[type]", "customer_login");
+        let open_ended = session_with(&client, &customer, &[("configuration", bpc), login]).await;
+        let until_soon = session_with(
+            &client,
+            &customer,
+            &[("configuration", bpc), login, ("after_expiration[customer_login][expires_at]", &deadline)],
+        )
+        .await;
+        let without = session_with(&client, &customer, &[("configuration", bpc)]).await;
+        sleep_secs(2.3).await;
+        let expired = visit(&open_ended, None).await;
+        assert_eq!(expired.status, StatusCode::GONE, "{}", expired.body);
+        assert_eq!(href(&expired.body, "login").as_deref(), Some(login_url.as_str()), "{}", expired.body);
+        assert_eq!(href(&expired.body, "return").as_deref(), Some("https://example.com/account"));
+        // Past `after_expiration[customer_login][expires_at]`, or never asked for: only the way back.
+        for url in [until_soon, without] {
+            let expired = visit(&url, None).await;
+            assert_eq!(expired.status, StatusCode::GONE, "{}", expired.body);
+            assert_eq!(href(&expired.body, "login"), None, "{}", expired.body);
+            assert_eq!(href(&expired.body, "return").as_deref(), Some("https://example.com/account"));
+        }
+        // The login page itself says that email sign-in is not there yet, and is no more frameable than the rest.
+        let page = visit(&login_url, None).await;
+        assert_eq!(page.status, StatusCode::NOT_IMPLEMENTED, "{}", page.body);
+        assert_unframeable(&page);
+        assert!(marked(&page.body, "sign-in-unavailable").is_some(), "{}", page.body);
+    }
+);
 
 with_short_sessions!(
     an_opened_session_lives_while_used_and_expires_after_inactivity,

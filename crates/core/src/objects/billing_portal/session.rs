@@ -143,6 +143,18 @@ impl SessionCreate {
 }
 
 impl Session {
+    /// Where a customer whose session expired may sign in again: the configuration's login page, when the
+    /// session was created with `after_expiration.type=customer_login`, its `expires_at` (if any) has not
+    /// passed, and the configuration's `login_page` is enabled. `None`: only a new session helps.
+    pub fn login_after_expiry<'c>(&self, configuration: &'c Configuration, now: Timestamp) -> Option<&'c str> {
+        let login = self.after_expiration.as_ref()?;
+        let deadline = login.customer_login.as_ref().and_then(|c| c.expires_at);
+        if login.kind != AfterExpirationType::CustomerLogin || deadline.is_some_and(|at| at <= now) {
+            return None;
+        }
+        configuration.login_page.url.as_deref().filter(|_| configuration.login_page.enabled)
+    }
+
     /// A session for `customer` with `configuration` (the one asked for, or the default), checking everything
     /// that needs no other stored object: locale, return URL (the configuration's default when none is given),
     /// `after_expiration`, and the shape of `flow_data` and whether the configuration enables its feature.

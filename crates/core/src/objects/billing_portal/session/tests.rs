@@ -5,6 +5,7 @@ use super::*;
 use crate::ParamCode;
 use crate::Scope;
 use crate::billing::lifecycle::{self, NewItem, ProductNames, Start};
+use crate::objects::billing_portal::configuration::LoginPage;
 use crate::objects::customer::{Customer, CustomerCreate};
 use crate::objects::price::{Price, PriceCreate};
 use crate::objects::subscription::{
@@ -387,4 +388,28 @@ fn a_flows_subscription_must_be_the_customers_and_in_a_state_the_flow_allows() {
     sub.schedule = Some("sub_sched_1".into());
     let (_, _, message) = refusal(check(cancel, &sub, None));
     assert!(message.contains("sub_sched_1"), "{message}");
+}
+
+#[test]
+fn an_expired_session_leads_to_the_login_page_only_when_it_asked_for_it_and_while_it_may() {
+    let mut configuration = configuration();
+    configuration.login_page = LoginPage { enabled: true, url: Some("https://portico.test/p/login/test_x".into()) };
+    let session = |after_expiration: Value| {
+        let mut value = json!({ "customer": "cus_1", "return_url": "https://e.com" });
+        if !after_expiration.is_null() {
+            value["after_expiration"] = after_expiration;
+        }
+        create(value).expect("a valid session")
+    };
+    let open = session(json!({ "type": "customer_login" }));
+    assert_eq!(
+        open.login_after_expiry(&configuration, NOW + 86_400 * 365),
+        Some("https://portico.test/p/login/test_x")
+    );
+    let until = session(json!({ "type": "customer_login", "customer_login": { "expires_at": NOW + 3600 } }));
+    assert!(until.login_after_expiry(&configuration, NOW + 3599).is_some());
+    assert_eq!(until.login_after_expiry(&configuration, NOW + 3600), None, "the deadline has passed");
+    assert_eq!(session(Value::Null).login_after_expiry(&configuration, NOW), None, "not asked for");
+    configuration.login_page = LoginPage { enabled: false, url: None };
+    assert_eq!(open.login_after_expiry(&configuration, NOW), None, "the configuration has no login page");
 }
