@@ -1,6 +1,7 @@
 //! SQLite backend: one file in WAL mode. Writes go through one rusqlite connection, used in the calling thread
 //! and handed over through a Tokio mutex (SQLite allows one writer at a time; queueing for the connection
-//! avoids `SQLITE_BUSY`); read-only transactions use four read-only sqlx connections.
+//! avoids `SQLITE_BUSY`); reads outside the writer use four read-only connections for reads by id (rusqlite,
+//! in the calling thread) and four for lists and searches (sqlx).
 
 mod checkpoint;
 mod conns;
@@ -43,6 +44,7 @@ pub struct SqliteStore {
     writer: Writer,
     group: group::GroupCommitter,
     readers: Conns,
+    point_readers: Conns<rusqlite::Connection>,
     checkpointer: tokio::task::JoinHandle<()>,
 }
 
@@ -70,9 +72,16 @@ impl SqliteStore {
         options.connect().await?.close().await?;
         let writer = open_writer(options.get_filename())?;
         let readers = Conns::open(&options.clone().read_only(true), 4).await?;
+        let point_readers = Conns::open_point_readers(options.get_filename(), 4)?;
         let group = group::GroupCommitter::start(writer.clone());
         let checkpointer = checkpoint::start(options.clone());
-        Ok(Self { options, writer, group, readers, checkpointer })
+        Ok(Self { options, writer, group, readers, point_readers, checkpointer })
+    }
+}
+
+impl SqliteStore {
+    fn readers(&self) -> tx::Readers {
+        tx::Readers { lists: self.readers.clone(), points: self.point_readers.clone() }
     }
 }
 
@@ -93,11 +102,11 @@ fn open_writer(file: &std::path::Path) -> Result<Writer> {
 #[async_trait]
 impl Store for SqliteStore {
     async fn begin_write(&self) -> Result<Box<dyn Tx>> {
-        Ok(Box::new(SqliteTx::write(self.writer.clone(), self.readers.clone(), self.group.clone())))
+        Ok(Box::new(SqliteTx::write(self.writer.clone(), self.readers(), self.group.clone())))
     }
 
     async fn begin_read(&self) -> Result<Box<dyn Tx>> {
-        Ok(Box::new(SqliteTx::read(self.readers.clone())))
+        Ok(Box::new(SqliteTx::read(self.readers())))
     }
 
     /// Runs on a sqlx connection of its own (sqlx's migrator), while holding the writer.

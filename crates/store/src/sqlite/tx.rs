@@ -1,8 +1,9 @@
 //! A SQLite transaction. Write transactions run on the one writer connection through rusqlite, in the calling
 //! thread: a statement sent to sqlx's worker thread costs a cross-thread round trip (about 60 µs on the 2-core
-//! machine), one run in-thread on a cached prepared statement a few microseconds. Read-only transactions use the
-//! sqlx readers (many at once, off the async threads) and send no `BEGIN`/`COMMIT`: each statement reads its own
-//! WAL snapshot.
+//! machine), one run in-thread on a cached prepared statement a few microseconds. Reads outside the writer (a
+//! read-only transaction's, a write transaction's committed reads) send no `BEGIN`/`COMMIT`: each statement
+//! reads its own WAL snapshot, by id on a rusqlite reader in this thread, lists and searches on the sqlx readers
+//! (many at once, off the async threads).
 //!
 //! A write transaction does nothing until its first statement, which takes the writer and sends
 //! `BEGIN IMMEDIATE`. Its writes are queued (`crate::buffer`) and executed with the next query that must see them
@@ -36,8 +37,25 @@ const BACKGROUND_FLUSH: usize = 256;
 /// A background flush: gives the writer back with the outcome.
 type Flushing = tokio::task::JoinHandle<(WriterLease, Result<()>)>;
 
+/// The connections a transaction reads from outside the writer.
+#[derive(Clone)]
+pub(super) struct Readers {
+    /// For lists and searches, which may scan: sqlx's worker threads run them.
+    pub lists: Conns,
+    /// For reads by id, run in the calling thread.
+    pub points: Conns<rusqlite::Connection>,
+}
+
+impl Readers {
+    /// The document of `kind` with this id, from a point reader held only for the read.
+    async fn get_doc(&self, scope: &Scope, kind: &str, id: &str) -> Result<Option<String>> {
+        let reader = self.points.acquire().await;
+        Ok(run(&reader, &by_id("data", scope, kind, id), &|row| row.text(0))?.pop())
+    }
+}
+
 pub(super) struct SqliteTx {
-    readers: Conns,
+    readers: Readers,
     /// The reader a read-only transaction holds.
     reader: Option<Lease>,
     /// Set for write transactions.
@@ -170,11 +188,11 @@ impl WriteState {
 }
 
 impl SqliteTx {
-    pub(super) fn read(readers: Conns) -> Self {
+    pub(super) fn read(readers: Readers) -> Self {
         Self { readers, reader: None, write: None }
     }
 
-    pub(super) fn write(writer: Writer, readers: Conns, group: GroupCommitter) -> Self {
+    pub(super) fn write(writer: Writer, readers: Readers, group: GroupCommitter) -> Self {
         let write = WriteState {
             writer,
             group,
@@ -199,7 +217,7 @@ impl SqliteTx {
 
     async fn read_query<T>(&mut self, sql: Sql, map: &(dyn Fn(&dyn Cells) -> Result<T> + Sync)) -> Result<Vec<T>> {
         if self.reader.is_none() {
-            self.reader = Some(self.readers.acquire().await);
+            self.reader = Some(self.readers.lists.acquire().await);
         }
         let reader = self.reader.as_mut().expect("reader taken above");
         let rows = sql.into_sqlx().fetch_all(&mut **reader).await.map_err(classify_sqlx)?;
@@ -218,9 +236,9 @@ impl SqliteTx {
     }
 
     async fn get_doc(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<String>> {
-        let sql = by_id("data", scope, kind, id);
         match &mut self.write {
             Some(write) => {
+                let sql = by_id("data", scope, kind, id);
                 if let Some(known) = write.buffer.read(scope, kind, id, true) {
                     return Ok(known);
                 }
@@ -230,7 +248,7 @@ impl SqliteTx {
                 write.buffer.remember(scope, kind, id, found.clone(), true);
                 Ok(found)
             }
-            None => Ok(self.read_query(sql, &|row| row.text(0)).await?.pop()),
+            None => self.readers.get_doc(scope, kind, id).await,
         }
     }
 
@@ -293,13 +311,9 @@ impl Tx for SqliteTx {
         if let Some(known) = write.buffer.read(scope, kind, id, false) {
             return Ok(known);
         }
-        let sql = by_id("data", scope, kind, id);
         // The reader goes back at once: kept until the commit, it would cap the creates in flight (and so the
         // size of a group commit) at the number of readers.
-        let mut reader = self.readers.acquire().await;
-        let found = sql.into_sqlx().fetch_optional(&mut *reader).await.map_err(classify_sqlx)?;
-        drop(reader);
-        let found = found.map(|row| row.text(0)).transpose()?;
+        let found = self.readers.get_doc(scope, kind, id).await?;
         self.write_state()?.buffer.remember(scope, kind, id, found.clone(), false);
         Ok(found)
     }
