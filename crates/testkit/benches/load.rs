@@ -202,8 +202,12 @@ async fn run_backend(backend: Backend, label: &'static str, config: &Config) -> 
         let Some(figures) = find(measured) else { continue };
         for baseline in [Scenario::HelloApi, Scenario::HelloAxum] {
             let hello = find(baseline).expect("baselines always run");
+            let invalid = match figures.failures {
+                0 => String::new(),
+                failed => format!(" (not a valid figure: {failed} requests failed)"),
+            };
             lines.push(format!(
-                "{:<22} vs {:<30} latency x{:.1} (p99 x{:.1}), throughput x{:.1} fewer req/s",
+                "{:<22} vs {:<30} latency x{:.1} (p99 x{:.1}), throughput x{:.1} fewer req/s{invalid}",
                 measured.name(),
                 baseline.name(),
                 ms(figures.p50) / ms(hello.p50),
