@@ -22,6 +22,7 @@ const MIGRATIONS: crate::migrations::Files = &[
         "filter fields skip deliveries",
         include_str!("../../migrations/postgres/0004_filter_fields_skip_deliveries.sql"),
     ),
+    (5, "filter fields plpgsql", include_str!("../../migrations/postgres/0005_filter_fields_plpgsql.sql")),
 ];
 
 pub struct PostgresStore {

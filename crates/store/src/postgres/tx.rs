@@ -50,8 +50,8 @@ enum Conn {
     Plain(PoolConnection<Postgres>),
 }
 
-/// The top-level fields the GIN index covers (`portico_filter_fields`, migration 0002): an equality filter on
-/// one of them is answered by the index, a filter on any other field by reading the kind's documents.
+/// The top-level fields the GIN index covers (`portico_filter_fields`, migrations 0002 and 0005): an equality
+/// filter on one of them is answered by the index, a filter on any other field by reading the kind's documents.
 const FILTERED_FIELDS: &[&str] = &[
     "active",
     "allow_redisplay",
