@@ -43,8 +43,7 @@ pub struct SqliteStore {
     options: SqliteConnectOptions,
     writer: Writer,
     group: group::GroupCommitter,
-    readers: Conns,
-    point_readers: Conns<rusqlite::Connection>,
+    readers: tx::Readers,
     checkpointer: tokio::task::JoinHandle<()>,
 }
 
@@ -71,17 +70,13 @@ impl SqliteStore {
         // Creates the file and switches it to WAL before the other connections open it.
         options.connect().await?.close().await?;
         let writer = open_writer(options.get_filename())?;
-        let readers = Conns::open(&options.clone().read_only(true), 4).await?;
-        let point_readers = Conns::open_point_readers(options.get_filename(), 4)?;
+        let readers = tx::Readers {
+            lists: Conns::open(&options.clone().read_only(true), 4).await?,
+            points: Conns::open_point_readers(options.get_filename(), 4)?,
+        };
         let group = group::GroupCommitter::start(writer.clone());
         let checkpointer = checkpoint::start(options.clone());
-        Ok(Self { options, writer, group, readers, point_readers, checkpointer })
-    }
-}
-
-impl SqliteStore {
-    fn readers(&self) -> tx::Readers {
-        tx::Readers { lists: self.readers.clone(), points: self.point_readers.clone() }
+        Ok(Self { options, writer, group, readers, checkpointer })
     }
 }
 
@@ -102,11 +97,11 @@ fn open_writer(file: &std::path::Path) -> Result<Writer> {
 #[async_trait]
 impl Store for SqliteStore {
     async fn begin_write(&self) -> Result<Box<dyn Tx>> {
-        Ok(Box::new(SqliteTx::write(self.writer.clone(), self.readers(), self.group.clone())))
+        Ok(Box::new(SqliteTx::write(self.writer.clone(), self.readers.clone(), self.group.clone())))
     }
 
     async fn begin_read(&self) -> Result<Box<dyn Tx>> {
-        Ok(Box::new(SqliteTx::read(self.readers())))
+        Ok(Box::new(SqliteTx::read(self.readers.clone())))
     }
 
     /// Runs on a sqlx connection of its own (sqlx's migrator), while holding the writer.

@@ -238,10 +238,10 @@ impl SqliteTx {
     async fn get_doc(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<String>> {
         match &mut self.write {
             Some(write) => {
-                let sql = by_id("data", scope, kind, id);
                 if let Some(known) = write.buffer.read(scope, kind, id, true) {
                     return Ok(known);
                 }
+                let sql = by_id("data", scope, kind, id);
                 // No need to execute the queue first: it holds nothing of this row (the buffer said so).
                 let found = run(write.conn().await?, &sql, &|row| row.text(0))?.pop();
                 // Everything a write transaction reads is as good as locked: it holds SQLite's one write lock.
