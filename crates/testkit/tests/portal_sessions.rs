@@ -88,20 +88,16 @@ async fn customer(client: &Client, name: &str) -> String {
 }
 
 async fn session(client: &Client, customer: &str) -> Value {
-    let created = client
-        .post("/v1/billing_portal/sessions", &[("customer", customer), ("return_url", "https://example.com/account")])
-        .await;
-    assert_eq!(created.status, 200, "{:?}", created.body);
-    created.body
+    session_with(client, customer, &[]).await
 }
 
-/// A session's URL, made with more parameters than [`session`]'s.
-async fn session_with(client: &Client, customer: &str, more: &[(&str, &str)]) -> String {
+/// A session for `customer` returning to `https://example.com/account`, with `more` parameters.
+async fn session_with(client: &Client, customer: &str, more: &[(&str, &str)]) -> Value {
     let mut form = vec![("customer", customer), ("return_url", "https://example.com/account")];
     form.extend_from_slice(more);
     let created = client.post("/v1/billing_portal/sessions", &form).await;
     assert_eq!(created.status, 200, "{:?}", created.body);
-    created.body["url"].as_str().unwrap().to_owned()
+    created.body
 }
 
 /// Opens a session's URL: the `portico_portal=…` cookie it sets and where it sends the browser.
@@ -165,13 +161,13 @@ with_short_sessions!(
         .await;
         let without = session_with(&client, &customer, &[("configuration", bpc)]).await;
         sleep_secs(2.3).await;
-        let expired = visit(&open_ended, None).await;
+        let expired = visit(open_ended["url"].as_str().unwrap(), None).await;
         assert_eq!(expired.status, StatusCode::GONE, "{}", expired.body);
         assert_eq!(href(&expired.body, "login").as_deref(), Some(login_url.as_str()), "{}", expired.body);
         assert_eq!(href(&expired.body, "return").as_deref(), Some("https://example.com/account"));
         // Past `after_expiration[customer_login][expires_at]`, or never asked for: only the way back.
-        for url in [until_soon, without] {
-            let expired = visit(&url, None).await;
+        for session in [until_soon, without] {
+            let expired = visit(session["url"].as_str().unwrap(), None).await;
             assert_eq!(expired.status, StatusCode::GONE, "{}", expired.body);
             assert_eq!(href(&expired.body, "login"), None, "{}", expired.body);
             assert_eq!(href(&expired.body, "return").as_deref(), Some("https://example.com/account"));
