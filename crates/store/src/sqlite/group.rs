@@ -1,11 +1,13 @@
 //! Group commit for SQLite: transactions that only write (the common create: an object, its event, an
-//! idempotency record) are queued and committed together, many per SQLite transaction, by one task that takes
+//! idempotency record) are queued and committed together, many per SQLite transaction, by one thread that takes
 //! the writer for them. Each request is answered only after the commit that holds its writes, so acknowledged
 //! writes are as durable as with one commit each; each request's writes stay all-or-nothing because a failed
 //! group is rolled back and its requests are then run one by one in their own transactions.
 //!
-//! The group is written through the writer's rusqlite connection, synchronously on the task's thread: a whole
-//! group (`BEGIN IMMEDIATE`, the inserts, `COMMIT`) runs in about 25 µs per request.
+//! The group is written through the writer's rusqlite connection on a thread of its own, not on one of Tokio's
+//! workers: a commit blocks in `write()` for the WAL frames, and on a worker it took that core from everything
+//! else queued there (requests waited while the other core idled). On its own thread, creates went from 8,500
+//! to 11,100 per second on the 2-core machine, and groups from 1.4 requests to 6 or 7.
 
 use rusqlite::Connection;
 use tokio::sync::{mpsc, oneshot};
@@ -29,10 +31,13 @@ pub(super) struct GroupCommitter {
 }
 
 impl GroupCommitter {
-    /// Starts the committing task on the current Tokio runtime; it ends when the last handle is dropped.
+    /// Starts the committing thread; it ends when the last handle is dropped.
     pub(super) fn start(writer: Writer) -> Self {
         let (jobs, queue) = mpsc::unbounded_channel();
-        tokio::spawn(run(writer, queue));
+        std::thread::Builder::new()
+            .name("sqlite-commit".into())
+            .spawn(move || run(&writer, queue))
+            .expect("the SQLite commit thread starts");
         Self { jobs }
     }
 
@@ -44,11 +49,17 @@ impl GroupCommitter {
     }
 }
 
-async fn run(writer: Writer, mut queue: mpsc::UnboundedReceiver<Job>) {
+fn run(writer: &Writer, mut queue: mpsc::UnboundedReceiver<Job>) {
     let mut group = Vec::with_capacity(MAX_GROUP);
-    while queue.recv_many(&mut group, MAX_GROUP).await > 0 {
+    while let Some(job) = queue.blocking_recv() {
+        group.push(job);
+        while group.len() < MAX_GROUP
+            && let Ok(job) = queue.try_recv()
+        {
+            group.push(job);
+        }
         // The writer's turn: no open transaction holds SQLite's write lock while the group is written.
-        let conn = writer.lock().await;
+        let conn = writer.blocking_lock();
         match commit(&conn, group.iter().flat_map(|job| &job.writes)) {
             Ok(()) => {
                 for job in group.drain(..) {

@@ -31,6 +31,9 @@ const MIGRATIONS: crate::migrations::Files =
 /// Prepared statements the writer keeps: the hot ones (get, insert, update) must never be pushed out by lists.
 const WRITER_STATEMENT_CACHE: usize = 128;
 
+/// How long a connection waits for SQLite's locks before failing with `SQLITE_BUSY`.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// The writer's page cache, in KiB.
 const WRITER_CACHE_KIB: u32 = 128 * 1024;
 
@@ -60,7 +63,7 @@ impl SqliteStore {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(Duration::from_secs(10))
+            .busy_timeout(BUSY_TIMEOUT)
             // For a new file: 8 KiB pages hold two or three documents each. Against 4 KiB ones the renewal
             // benchmark ran 20% faster (fewer page splits and WAL frames per row), creates no slower.
             .page_size(8192)
@@ -75,7 +78,7 @@ impl SqliteStore {
             points: Conns::open_point_readers(options.get_filename(), 4)?,
         };
         let group = group::GroupCommitter::start(writer.clone());
-        let checkpointer = checkpoint::start(options.clone());
+        let checkpointer = checkpoint::start(options.clone(), writer.clone());
         Ok(Self { options, writer, group, readers, checkpointer })
     }
 }
@@ -85,7 +88,7 @@ impl SqliteStore {
 /// WAL before its commit and read index pages back from the file again and again.
 fn open_writer(file: &std::path::Path) -> Result<Writer> {
     let conn = rusqlite::Connection::open(file)?;
-    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.execute_batch(&format!(
         "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0; PRAGMA foreign_keys = ON; \
          PRAGMA journal_size_limit = 67108864; PRAGMA cache_size = -{WRITER_CACHE_KIB};"
