@@ -24,6 +24,8 @@ const EVERY: Duration = Duration::from_millis(250);
 const RESTART_AFTER_FRAMES: i64 = 32_768;
 /// Passes before taking the writer: each copies what arrived during the one before, so the writer has less to do.
 const PASSES_BEFORE_RESTART: usize = 4;
+/// Frames arrived during a pass below which another pass would not shorten the writer's part.
+const FEW_FRAMES: i64 = 256;
 /// How long the restart waits for readers of old snapshots before giving up until the next round.
 const READER_WAIT: Duration = Duration::from_millis(2);
 
@@ -48,7 +50,7 @@ pub(super) fn start(options: SqliteConnectOptions, writer: Writer) -> JoinHandle
             for _ in 1..PASSES_BEFORE_RESTART {
                 let Some(now) = passive(&mut conn).await else { break };
                 let arrived = now - std::mem::replace(&mut frames, now);
-                if arrived < 256 {
+                if arrived < FEW_FRAMES {
                     break;
                 }
             }

@@ -9,7 +9,6 @@
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
 
 use rusqlite::OpenFlags;
 use sqlx::ConnectOptions as _;
@@ -54,7 +53,7 @@ impl Conns<rusqlite::Connection> {
                 file,
                 OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
             )?;
-            conn.busy_timeout(Duration::from_secs(10))?;
+            conn.busy_timeout(super::BUSY_TIMEOUT)?;
             conn.set_prepared_statement_cache_capacity(POINT_READER_STATEMENT_CACHE);
             slots.push(conn);
         }
