@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use portico_core::objects::event::API_VERSION;
 use portico_core::objects::webhook_endpoint::WebhookRegistry;
 use portico_core::{Scope, Timestamp, ids};
-use portico_store::{Claim, KeyOwner, StoreError, Tx, TxExt};
+use portico_store::{Claim, KeyOwner, StoreError, Tx};
 use sha2::{Digest, Sha256};
 use tokio::sync::{Mutex, MutexGuard};
 
@@ -116,14 +116,14 @@ impl Ctx {
     }
 
     /// Where this context's events go: the account's webhook registry (for a connected account, its platform's,
-    /// whose `connect` endpoints receive them). One read by primary key, once per context.
+    /// whose `connect` endpoints receive them). At most one read by primary key per context, none while the
+    /// installation-wide copy is current.
     pub async fn webhook_registry(&self, tx: &mut dyn Tx) -> Result<Arc<WebhookRegistry>, ApiError> {
         if let Some(loaded) = self.inner.webhook_registry.lock().expect("not poisoned").clone() {
             return Ok(loaded);
         }
         let scope = if self.connected_account().is_some() { self.key_scope() } else { self.scope().clone() };
-        let registry = tx.load_committed::<WebhookRegistry>(&scope, &scope.account).await?.unwrap_or_default();
-        let loaded = Arc::new(registry);
+        let loaded = self.state().registries.get(tx, &scope).await?;
         *self.inner.webhook_registry.lock().expect("not poisoned") = Some(loaded.clone());
         Ok(loaded)
     }

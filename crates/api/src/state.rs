@@ -2,11 +2,14 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
+use portico_core::Scope;
+use portico_core::objects::Object as _;
+use portico_core::objects::webhook_endpoint::WebhookRegistry;
 use portico_core::processor::Processor;
-use portico_store::{KeyOwner, Store};
+use portico_store::{KeyOwner, Store, StoreError, Tx, TxExt as _};
 
 /// What every API request can reach. Holds no state another Portico node would need: the key cache only
-/// remembers what the database said a moment ago.
+/// remembers what the database said a moment ago, the registry cache only what the store vouches is current.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Arc<dyn Store>,
@@ -26,6 +29,7 @@ pub struct AppState {
     /// How long customer-portal sessions live (unopened, and idle once opened).
     pub portal_sessions: portico_core::objects::billing_portal::session::Lifetime,
     pub(crate) keys: Arc<KeyCache>,
+    pub(crate) registries: Arc<RegistryCache>,
 }
 
 impl AppState {
@@ -44,6 +48,7 @@ impl AppState {
             webhooks: Arc::default(),
             portal_sessions: Default::default(),
             keys: Arc::default(),
+            registries: Arc::default(),
         }
     }
 
@@ -94,5 +99,43 @@ impl KeyCache {
             entries.clear();
         }
         entries.insert(key_hash, (owner, Instant::now()));
+    }
+}
+
+/// Accounts' webhook registries, so that an event does not read its account's: a copy is used while the store's
+/// count of registry writes (`Tx::committed_version`) is where it was when the copy was read. On SQLite that read
+/// was a tenth of a create's CPU (a reader's page cache starts cold after every commit). Nothing is kept where the
+/// store cannot count (PostgreSQL, whose other nodes write too).
+#[derive(Default)]
+pub(crate) struct RegistryCache {
+    entries: RwLock<HashMap<Scope, (u64, Arc<WebhookRegistry>)>>,
+}
+
+/// Past this many accounts the cache starts over rather than grow without bound.
+const REGISTRY_CACHE_ACCOUNTS: usize = 10_000;
+
+impl RegistryCache {
+    /// The registry of `scope`'s account (empty when it has none).
+    pub(crate) async fn get(&self, tx: &mut dyn Tx, scope: &Scope) -> Result<Arc<WebhookRegistry>, StoreError> {
+        let version = tx.committed_version(WebhookRegistry::KIND);
+        if let Some(version) = version
+            && let Some(copy) = self.current(scope, version)
+        {
+            return Ok(copy);
+        }
+        let registry = Arc::new(tx.load_committed::<WebhookRegistry>(scope, &scope.account).await?.unwrap_or_default());
+        if let Some(version) = version {
+            let mut entries = self.entries.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+            if entries.len() >= REGISTRY_CACHE_ACCOUNTS {
+                entries.clear();
+            }
+            entries.insert(scope.clone(), (version, registry.clone()));
+        }
+        Ok(registry)
+    }
+
+    fn current(&self, scope: &Scope, version: u64) -> Option<Arc<WebhookRegistry>> {
+        let entries = self.entries.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        entries.get(scope).filter(|(at, _)| *at == version).map(|(_, registry)| registry.clone())
     }
 }

@@ -119,6 +119,13 @@ pub trait Tx: Send {
     async fn get_json_committed(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<String>> {
         self.get_json(scope, kind, id).await
     }
+    /// A number that grows after every commit that wrote a document of `kind`, before that commit is
+    /// acknowledged. Copies of documents of `kind` read with [`Tx::get_json_committed`] after taking it stay
+    /// current while it stays the same. `None` when the backend cannot tell (PostgreSQL: another node may have
+    /// written) or this transaction wrote that kind itself (its reads are not committed yet).
+    fn committed_version(&self, _kind: &str) -> Option<u64> {
+        None
+    }
     /// Like `get_json`, but locks the row until the transaction ends (read-modify-write).
     async fn get_json_for_update(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<String>>;
     /// Reads the documents of `kind` with these ids in one query, locking them when `lock` is set, so that the

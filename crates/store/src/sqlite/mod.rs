@@ -9,6 +9,7 @@ mod group;
 mod search;
 mod sql;
 mod tx;
+mod versions;
 mod write;
 
 use std::str::FromStr;
@@ -47,6 +48,7 @@ pub struct SqliteStore {
     writer: Writer,
     group: group::GroupCommitter,
     readers: tx::Readers,
+    versions: Arc<versions::Versions>,
     checkpointer: tokio::task::JoinHandle<()>,
 }
 
@@ -77,9 +79,10 @@ impl SqliteStore {
             lists: Conns::open(&options.clone().read_only(true), 4).await?,
             points: Conns::open_point_readers(options.get_filename(), 4)?,
         };
-        let group = group::GroupCommitter::start(writer.clone());
+        let versions = Arc::new(versions::Versions::default());
+        let group = group::GroupCommitter::start(writer.clone(), versions.clone());
         let checkpointer = checkpoint::start(options.clone(), writer.clone());
-        Ok(Self { options, writer, group, readers, checkpointer })
+        Ok(Self { options, writer, group, readers, versions, checkpointer })
     }
 }
 
@@ -100,11 +103,16 @@ fn open_writer(file: &std::path::Path) -> Result<Writer> {
 #[async_trait]
 impl Store for SqliteStore {
     async fn begin_write(&self) -> Result<Box<dyn Tx>> {
-        Ok(Box::new(SqliteTx::write(self.writer.clone(), self.readers.clone(), self.group.clone())))
+        Ok(Box::new(SqliteTx::write(
+            self.writer.clone(),
+            self.readers.clone(),
+            self.group.clone(),
+            self.versions.clone(),
+        )))
     }
 
     async fn begin_read(&self) -> Result<Box<dyn Tx>> {
-        Ok(Box::new(SqliteTx::read(self.readers.clone())))
+        Ok(Box::new(SqliteTx::read(self.readers.clone(), self.versions.clone())))
     }
 
     /// Runs on a sqlx connection of its own (sqlx's migrator), while holding the writer.

@@ -16,6 +16,8 @@
 //! read: the SQLite work and the caller's own (serializing documents) then share the two cores. The writer goes
 //! with them and comes back before the next statement; an error is reported there or at the commit.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use portico_core::Scope;
 use rusqlite::params_from_iter;
@@ -24,6 +26,7 @@ use super::conns::{Conns, Lease};
 use super::group::GroupCommitter;
 use super::search::push_search;
 use super::sql::{Cells, Sql};
+use super::versions::Versions;
 use super::write::{Write, classify};
 use super::{Writer, WriterLease};
 use crate::buffer::Buffer;
@@ -60,6 +63,7 @@ pub(super) struct SqliteTx {
     reader: Option<Lease>,
     /// Set for write transactions.
     write: Option<WriteState>,
+    versions: Arc<Versions>,
 }
 
 struct WriteState {
@@ -75,6 +79,8 @@ struct WriteState {
     other: Vec<Write>,
     /// The idempotency key this transaction claimed: `(key, fingerprint, claimed at)`.
     claimed: Option<(String, String, i64)>,
+    /// The kinds of document this transaction wrote (see `versions.rs`).
+    touched: Vec<String>,
 }
 
 /// `$."a"."b"`: a JSON path for `json_extract`, quoting each label so any metadata key is safe.
@@ -135,6 +141,12 @@ fn run<T>(conn: &rusqlite::Connection, sql: &Sql, map: &dyn Fn(&dyn Cells) -> Re
 }
 
 impl WriteState {
+    fn touch(&mut self, kind: &str) {
+        if !self.touched.iter().any(|touched| touched == kind) {
+            self.touched.push(kind.to_owned());
+        }
+    }
+
     /// The writer's connection inside this transaction: taken and `BEGIN IMMEDIATE` sent on first use.
     async fn conn(&mut self) -> Result<&rusqlite::Connection> {
         if let Some(flushing) = self.flushing.take() {
@@ -188,11 +200,11 @@ impl WriteState {
 }
 
 impl SqliteTx {
-    pub(super) fn read(readers: Readers) -> Self {
-        Self { readers, reader: None, write: None }
+    pub(super) fn read(readers: Readers, versions: Arc<Versions>) -> Self {
+        Self { readers, reader: None, write: None, versions }
     }
 
-    pub(super) fn write(writer: Writer, readers: Readers, group: GroupCommitter) -> Self {
+    pub(super) fn write(writer: Writer, readers: Readers, group: GroupCommitter, versions: Arc<Versions>) -> Self {
         let write = WriteState {
             writer,
             group,
@@ -202,8 +214,9 @@ impl SqliteTx {
             buffer: Buffer::default(),
             other: Vec::new(),
             claimed: None,
+            touched: Vec::new(),
         };
-        Self { readers, reader: None, write: Some(write) }
+        Self { readers, reader: None, write: Some(write), versions }
     }
 
     /// Runs a query that must see this transaction's writes: on the writer after executing the queue, or on a
@@ -318,6 +331,13 @@ impl Tx for SqliteTx {
         Ok(found)
     }
 
+    /// Exact within this process, whose commits all go through its writer; `versions.rs` says how commits by
+    /// another process on the same file are seen.
+    fn committed_version(&self, kind: &str) -> Option<u64> {
+        let touched = self.write.as_ref().is_some_and(|write| write.touched.iter().any(|touched| touched == kind));
+        (!touched).then(|| self.versions.current(kind))
+    }
+
     async fn get_json_for_update(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<String>> {
         // Write transactions hold SQLite's single write lock from their first statement (BEGIN IMMEDIATE).
         self.get_doc(scope, kind, id).await
@@ -348,12 +368,14 @@ impl Tx for SqliteTx {
 
     async fn insert_json(&mut self, scope: &Scope, row: JsonRow) -> Result<()> {
         let write = self.write_state()?;
+        write.touch(row.kind);
         write.buffer.insert(scope, row)?;
         write.flush_in_background().await
     }
 
     async fn update_json(&mut self, scope: &Scope, row: JsonRow) -> Result<()> {
         let write = self.write_state()?;
+        write.touch(row.kind);
         let Some(row) = write.buffer.update(scope, row)? else {
             return write.flush_in_background().await;
         };
@@ -366,6 +388,7 @@ impl Tx for SqliteTx {
     }
 
     async fn delete(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<bool> {
+        self.write_state()?.touch(kind);
         let mut sql = Sql::new("DELETE FROM objects");
         push_scope(&mut sql, scope, kind);
         sql.push(" AND id = ").bind(id);
@@ -545,7 +568,10 @@ impl Tx for SqliteTx {
                 write.buffer.take().into_iter().map(Write::Object).chain(std::mem::take(&mut write.other)).collect();
             return write.group.commit(writes).await;
         }
-        write.flush().await?.execute_batch("COMMIT")?;
+        let touched = std::mem::take(&mut write.touched);
+        let conn = write.flush().await?;
+        conn.execute_batch("COMMIT")?;
+        self.versions.committed(conn, touched.iter().map(String::as_str));
         write.open = false;
         Ok(())
     }

@@ -38,6 +38,14 @@ const UPDATE_OBJECT: &str = "UPDATE objects SET customer = ?, clock = ?, due_at 
                              WHERE account = ? AND livemode = ? AND kind = ? AND id = ?";
 
 impl Write {
+    /// The kind of document written, if this writes one.
+    pub(super) fn kind(&self) -> Option<&'static str> {
+        match self {
+            Write::Object(pending) => Some(pending.row.kind),
+            _ => None,
+        }
+    }
+
     pub(super) fn execute(&self, conn: &Connection) -> Result<()> {
         match self {
             Write::Object(Pending { scope, row, insert: true }) => {
