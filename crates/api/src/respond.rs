@@ -15,7 +15,12 @@ use crate::expand::expand;
 
 /// A JSON response with status 200.
 pub fn json_response(value: &Value) -> Response {
-    let mut response = (StatusCode::OK, value.to_string()).into_response();
+    json_text_response(value.to_string())
+}
+
+/// JSON text as a response with status 200.
+fn json_text_response(json: String) -> Response {
+    let mut response = (StatusCode::OK, json).into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     response
 }
@@ -42,6 +47,28 @@ pub async fn object<T: Object>(ctx: &Ctx, tx: &mut dyn Tx, object: &T, paths: &[
     let mut value = wire(object)?;
     expand(tx, ctx.scope(), T::KIND, &mut value, paths).await?;
     Ok(json_response(&value))
+}
+
+/// An object of `kind` given as wire JSON text (as [`create`] returns it) as the response, with `expand[]`
+/// applied; without expansions the text is the answer as it is.
+pub async fn object_text(ctx: &Ctx, tx: &mut dyn Tx, kind: &str, wire: String, paths: &[String]) -> ApiResult {
+    if paths.is_empty() {
+        return Ok(json_text_response(wire));
+    }
+    let mut value: Value = serde_json::from_str(&wire).map_err(ApiError::internal)?;
+    expand(tx, ctx.scope(), kind, &mut value, paths).await?;
+    Ok(json_response(&value))
+}
+
+/// Stores a new object and its `event` (`*.created`), serializing it once: the stored text, without Portico's
+/// bookkeeping, is the event's object and is returned for the answer ([`object_text`]).
+pub async fn create<T: Object>(ctx: &Ctx, tx: &mut dyn Tx, object: &T, event: &str) -> Result<String, ApiError> {
+    let row = portico_store::row(object)?;
+    let mut wire = row.json.clone();
+    strip_hidden_member(&mut wire);
+    tx.insert_json(ctx.scope(), row).await?;
+    record(ctx, tx, event, wire.clone(), None).await?;
+    Ok(wire)
 }
 
 /// Stripe's list envelope; `url` is required by stripe-python to fetch the next page.

@@ -19,7 +19,7 @@ use serde_json::Value;
 
 pub use error::StoreError;
 pub use query::{Created, FieldFilter, ListQuery, Page, Scalar, SearchClause, SearchExpr, SearchOp};
-pub use typed::TxExt;
+pub use typed::{TxExt, row};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

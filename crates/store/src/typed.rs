@@ -7,7 +7,7 @@ use portico_core::objects::Object;
 use crate::{JsonRow, ListQuery, Result, StoreError, Tx};
 
 /// The object's row; serialized straight to text, which costs a fraction of building a `Value` first.
-fn row<T: Object>(object: &T) -> Result<JsonRow> {
+pub fn row<T: Object>(object: &T) -> Result<JsonRow> {
     Ok(JsonRow {
         kind: T::KIND,
         id: object.id().to_owned(),

@@ -56,8 +56,7 @@ pub async fn create(ctx: Ctx, Params { params, expand }: Params<CustomerCreate>)
         _ => None,
     });
     let customer = Customer::create(params, ctx.scope().livemode, ctx.now())?;
-    tx.create(ctx.scope(), &customer).await?;
-    respond::emit(&ctx, &mut **tx, "customer.created", &customer, None).await?;
+    let wire = respond::create(&ctx, &mut **tx, &customer, "customer.created").await?;
     if let Some(pm) = payment_method {
         super::payment_methods::attach_to_customer(&ctx, &mut **tx, &pm, &customer.id, "payment_method").await?;
     }
@@ -75,7 +74,7 @@ pub async fn create(ctx: Ctx, Params { params, expand }: Params<CustomerCreate>)
     if let Some(pm) = default_pm {
         check_payment_method_owner(&ctx, &mut **tx, &customer.id, &pm, DEFAULT_PAYMENT_METHOD).await?;
     }
-    respond::object(&ctx, &mut **tx, &customer, &expand).await
+    respond::object_text(&ctx, &mut **tx, Customer::KIND, wire, &expand).await
 }
 
 /// https://docs.stripe.com/api/customers/retrieve
