@@ -6,10 +6,10 @@
 //! on every POST), retrieve customer, list customers (limit 10) and create portal session. Two hello-world
 //! baselines run in the same process and the same way: a bare axum handler, and a handler behind Portico's own
 //! /v1 middleware (authentication, the request's transaction, request-id headers); the ratios compare create
-//! customer and create portal session to both.
+//! customer and create portal session to both, measured in turn with them in `ROUNDS` rounds.
 //!
 //! Bounded: every scenario stops after its duration or `MAX_REQUESTS`, whichever comes first; the whole run
-//! takes about 40 seconds. `PORTICO_BENCH_SECS` (at most 30) changes the measured part of each scenario,
+//! takes about 70 seconds per backend. `PORTICO_BENCH_SECS` (at most 30) changes the measured part of each scenario,
 //! `PORTICO_BENCH_CONNECTIONS` (1 to 256) the concurrency, and `PORTICO_BENCH_ONLY=create` runs only the
 //! baselines and the scenarios whose name contains the text (for profiling one of them).
 
@@ -38,6 +38,10 @@ const KEPT_IDS_PER_CONNECTION: usize = 1_000;
 const DEFAULT_MEASURE_SECS: f64 = 3.0;
 /// Upper bound on measured requests per scenario, whatever the duration.
 const MAX_REQUESTS: usize = 2_000_000;
+/// The scenarios compared with the hello-world baselines.
+const COMPARED: [Scenario; 2] = [Scenario::CreateCustomer, Scenario::CreatePortalSession];
+/// Turns a compared scenario and the baselines take, each with a share of the measured time.
+const ROUNDS: u32 = 3;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Scenario {
@@ -76,13 +80,40 @@ impl Scenario {
     }
 }
 
-/// The measured outcome of one scenario.
 /// The one field of an answer the generator reads.
 #[derive(serde::Deserialize)]
 struct Identified<'a> {
     id: &'a str,
 }
 
+/// What one or more measured windows of a scenario recorded.
+#[derive(Default)]
+struct Sample {
+    latencies_us: Vec<u32>,
+    failures: usize,
+    elapsed: Duration,
+}
+
+impl Sample {
+    fn add(&mut self, mut other: Sample) {
+        self.latencies_us.append(&mut other.latencies_us);
+        self.failures += other.failures;
+        self.elapsed += other.elapsed;
+    }
+
+    fn figures(mut self) -> Figures {
+        self.latencies_us.sort_unstable();
+        Figures {
+            requests: self.latencies_us.len(),
+            failures: self.failures,
+            elapsed: self.elapsed,
+            p50: percentile(&self.latencies_us, 50.0),
+            p99: percentile(&self.latencies_us, 99.0),
+        }
+    }
+}
+
+/// The measured outcome of one scenario.
 struct Figures {
     requests: usize,
     failures: usize,
@@ -104,6 +135,8 @@ struct Target {
     hello_api: String,
     /// Customers made by the create scenario, fetched round-robin by the retrieve scenario.
     customers: Vec<String>,
+    /// Concurrent keep-alive connections.
+    connections: usize,
 }
 
 /// How hard and how long to push, from the environment.
@@ -173,7 +206,7 @@ async fn run_backend(backend: Backend, label: &'static str, config: &Config) -> 
         .layer(middleware::from_fn_with_state(state.clone(), api_layer))
         .with_state(state);
     let hello_api = serve_router(api).await;
-    let mut target = Target { server, hello_axum, hello_api, customers: Vec::new() };
+    let mut target = Target { server, hello_axum, hello_api, customers: Vec::new(), connections: config.connections };
     // Retrieving customers and opening sessions for them need customers: when `PORTICO_BENCH_ONLY` leaves out the
     // scenarios that make them, a few are made here first.
     let runs = |scenario: Scenario| config.only.is_empty() || scenario.name().contains(config.only.as_str());
@@ -185,13 +218,7 @@ async fn run_backend(backend: Backend, label: &'static str, config: &Config) -> 
         }
     }
 
-    let mut results: Vec<(Scenario, Figures)> = Vec::new();
-    for scenario in Scenario::ALL {
-        let baseline = matches!(scenario, Scenario::HelloAxum | Scenario::HelloApi);
-        if !baseline && !runs(scenario) {
-            continue;
-        }
-        let figures = drive(&mut target, scenario, config).await;
+    let row = |scenario: Scenario, figures: &Figures| {
         println!(
             "{:<30} {:<10} {:>9} {:>10.0} {:>9.2} {:>9.2} {:>8}",
             scenario.name(),
@@ -202,25 +229,41 @@ async fn run_backend(backend: Backend, label: &'static str, config: &Config) -> 
             ms(figures.p99),
             figures.failures
         );
-        results.push((scenario, figures));
-    }
-    let find = |s: Scenario| results.iter().find(|(scenario, _)| *scenario == s).map(|(_, figures)| figures);
+    };
     let mut lines = Vec::new();
-    for measured in [Scenario::CreateCustomer, Scenario::CreatePortalSession] {
-        let Some(figures) = find(measured) else { continue };
-        for baseline in [Scenario::HelloApi, Scenario::HelloAxum] {
-            let hello = find(baseline).expect("baselines always run");
-            let invalid = match figures.failures {
+    for scenario in Scenario::ALL {
+        let baseline = matches!(scenario, Scenario::HelloAxum | Scenario::HelloApi);
+        if !baseline && !runs(scenario) {
+            continue;
+        }
+        if !COMPARED.contains(&scenario) {
+            row(scenario, &drive(&mut target, scenario, config.measure).await.figures());
+            continue;
+        }
+        // Compared with the baselines measured in turn with it, so that a slow or fast spell of the shared
+        // machine (runs of one build differ by a fifth) falls on both sides of the ratio.
+        let mut samples: [Sample; 3] = Default::default();
+        for _ in 0..ROUNDS {
+            for (part, sample) in [Scenario::HelloApi, Scenario::HelloAxum, scenario].into_iter().zip(&mut samples) {
+                sample.add(drive(&mut target, part, config.measure / ROUNDS).await);
+            }
+        }
+        let [api, axum, measured] = samples.map(Sample::figures);
+        row(scenario, &measured);
+        for (baseline, hello) in [(Scenario::HelloApi, api), (Scenario::HelloAxum, axum)] {
+            let invalid = match measured.failures {
                 0 => String::new(),
                 failed => format!(" (not a valid figure: {failed} requests failed)"),
             };
             lines.push(format!(
-                "{:<22} vs {:<30} latency x{:.1} (p99 x{:.1}), throughput x{:.1} fewer req/s{invalid}",
-                measured.name(),
+                "{:<22} vs {:<30} latency x{:.1} (p99 x{:.1}), throughput x{:.1} fewer req/s ({:.0} against {:.0}){invalid}",
+                scenario.name(),
                 baseline.name(),
-                ms(figures.p50) / ms(hello.p50),
-                ms(figures.p99) / ms(hello.p99),
-                hello.per_second() / figures.per_second()
+                ms(measured.p50) / ms(hello.p50),
+                ms(measured.p99) / ms(hello.p99),
+                hello.per_second() / measured.per_second(),
+                measured.per_second(),
+                hello.per_second()
             ));
         }
     }
@@ -237,8 +280,8 @@ fn ms(duration: Duration) -> f64 {
 
 /// One keep-alive client per connection, each sending requests back to back: warm-up first (not recorded), then
 /// the measured window.
-async fn drive(target: &mut Target, scenario: Scenario, config: &Config) -> Figures {
-    let connections = config.connections;
+async fn drive(target: &mut Target, scenario: Scenario, measure: Duration) -> Sample {
+    let connections = target.connections;
     let key = target.server.secret_key.clone();
     let customers = Arc::new(std::mem::take(&mut target.customers));
     let counter = Arc::new(AtomicUsize::new(0));
@@ -249,7 +292,7 @@ async fn drive(target: &mut Target, scenario: Scenario, config: &Config) -> Figu
     };
     let start = Instant::now();
     let measure_from = start + WARM_UP;
-    let stop_at = measure_from + config.measure;
+    let stop_at = measure_from + measure;
     let mut workers = Vec::with_capacity(connections);
     for worker in 0..connections {
         let (key, base, customers, counter) = (key.clone(), base.clone(), customers.clone(), counter.clone());
@@ -342,14 +385,7 @@ async fn drive(target: &mut Target, scenario: Scenario, config: &Config) -> Figu
     // Requests started inside the window count; the window closes when the last of them has answered.
     let elapsed = measure_from.elapsed();
     target.customers = if created.is_empty() { Arc::try_unwrap(customers).unwrap_or_default() } else { created };
-    latencies_us.sort_unstable();
-    Figures {
-        requests: latencies_us.len(),
-        failures,
-        elapsed,
-        p50: percentile(&latencies_us, 50.0),
-        p99: percentile(&latencies_us, 99.0),
-    }
+    Sample { latencies_us, failures, elapsed }
 }
 
 /// Nearest-rank percentile of sorted samples (microseconds).
