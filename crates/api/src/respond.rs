@@ -118,6 +118,11 @@ pub async fn emit<T: Object>(
     }
 }
 
+/// Appends the event for an object given as wire JSON text (as [`create`] returns it).
+pub async fn emit_wire(ctx: &Ctx, tx: &mut dyn Tx, kind: &str, wire: String) -> Result<(), ApiError> {
+    record(ctx, tx, kind, wire, None).await
+}
+
 /// Appends a `*.updated` event for an object already in its wire shape (`after`, as [`wire`] gives it).
 pub async fn emit_changed(
     ctx: &Ctx,

@@ -44,8 +44,7 @@ pub async fn apply(
     let known: Vec<&str> = unchanged.items.data.iter().map(|i| i.id.as_str()).collect();
     register_items(ctx, tx, sub, &known).await?;
     for item in &changed.prorations {
-        tx.create(ctx.scope(), item).await?;
-        respond::emit(ctx, tx, "invoiceitem.created", item, None).await?;
+        respond::create(ctx, tx, item, "invoiceitem.created").await?;
     }
     for item in &changed.swept {
         tx.save(ctx.scope(), item).await?;
@@ -91,8 +90,7 @@ pub async fn cancel(
     let how = change::CancelNow { prorate, invoice_now, now: ctx.now() };
     let cancellation = change::cancel(sub, customer, &names, pending, how, &discounts);
     for item in &cancellation.credits {
-        tx.create(ctx.scope(), item).await?;
-        respond::emit(ctx, tx, "invoiceitem.created", item, None).await?;
+        respond::create(ctx, tx, item, "invoiceitem.created").await?;
     }
     for item in &cancellation.swept {
         tx.save(ctx.scope(), item).await?;

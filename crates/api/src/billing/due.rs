@@ -63,11 +63,10 @@ async fn subscription(ctx: &Ctx, tx: &mut dyn Tx, id: &str) -> Result<(), ApiErr
     match lifecycle::process_due(&mut sub, &customer, pending, &names, has_payment_method, now) {
         lifecycle::Progress::Renewed { mut invoice, swept } => {
             super::discounts::apply_to_subscription_invoice(ctx, tx, &mut sub, &mut invoice, &swept).await?;
-            tx.create(ctx.scope(), &*invoice).await?;
+            respond::create(ctx, tx, &*invoice, "invoice.created").await?;
             for item in &swept {
                 tx.save(ctx.scope(), item).await?;
             }
-            respond::emit(ctx, tx, "invoice.created", &*invoice, None).await?;
             if let Some(pause) = sub.pause_collection.clone() {
                 let mut invoice = *invoice;
                 collect::pause_collection(ctx, tx, &mut invoice, &mut customer, &pause.behavior).await?;

@@ -46,8 +46,7 @@ pub async fn bill(
     payment_behavior: PaymentBehavior,
     off_session: bool,
 ) -> Result<(), ApiError> {
-    tx.create(ctx.scope(), &*invoice).await?;
-    respond::emit(ctx, tx, "invoice.created", &*invoice, None).await?;
+    respond::create(ctx, tx, &*invoice, "invoice.created").await?;
     if collect::finalize(ctx, tx, invoice, customer, Some(sub)).await? {
         return Ok(());
     }

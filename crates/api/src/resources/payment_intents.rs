@@ -34,18 +34,19 @@ pub async fn record(ctx: &Ctx, tx: &mut dyn Tx, attempt: &Attempt, new: bool) ->
         absolute_next_action(ctx, intent.to_mut());
     }
     let intent = intent.as_ref();
-    if new {
-        tx.create(ctx.scope(), intent).await?;
-        respond::emit(ctx, tx, "payment_intent.created", intent, None).await?;
+    let created = if new {
+        Some(respond::create(ctx, tx, intent, "payment_intent.created").await?)
     } else {
         tx.save(ctx.scope(), intent).await?;
-    }
+        None
+    };
     if let (Some(charge), Some(event)) = (&attempt.charge, attempt.charge_event()) {
-        tx.create(ctx.scope(), charge).await?;
-        respond::emit(ctx, tx, event, charge, None).await?;
+        respond::create(ctx, tx, charge, event).await?;
     }
-    if let Some(event) = attempt.payment_intent_event() {
-        respond::emit(ctx, tx, event, intent, None).await?;
+    match (attempt.payment_intent_event(), created) {
+        (Some(event), Some(wire)) => respond::emit_wire(ctx, tx, event, wire).await?,
+        (Some(event), None) => respond::emit(ctx, tx, event, intent, None).await?,
+        (None, _) => {}
     }
     Ok(())
 }
