@@ -63,9 +63,7 @@ pub async fn object_text(ctx: &Ctx, tx: &mut dyn Tx, kind: &str, wire: String, p
 /// Stores a new object and its `event` (`*.created`), serializing it once: the stored text, without Portico's
 /// bookkeeping, is the event's object and is returned for the answer ([`object_text`]).
 pub async fn create<T: Object>(ctx: &Ctx, tx: &mut dyn Tx, object: &T, event: &str) -> Result<String, ApiError> {
-    let row = portico_store::row(object)?;
-    let mut wire = row.json.clone();
-    strip_hidden_member(&mut wire);
+    let (row, wire) = row_and_wire(object)?;
     tx.insert_json(ctx.scope(), row).await?;
     record(ctx, tx, event, wire.clone(), None).await?;
     Ok(wire)
@@ -111,7 +109,10 @@ pub async fn emit<T: Object>(
     before: Option<&Value>,
 ) -> Result<(), ApiError> {
     match before {
-        Some(before) => emit_changed(ctx, tx, kind, &wire(object)?, before).await,
+        Some(before) => {
+            let after = wire(object)?;
+            record(ctx, tx, kind, after.to_string(), previous_attributes(before, &after)).await
+        }
         // Serialized straight to text: a `Value` tree first costs several times more (events are the most
         // written documents).
         None => record(ctx, tx, kind, wire_json(object)?, None).await,
@@ -123,16 +124,24 @@ pub async fn emit_wire(ctx: &Ctx, tx: &mut dyn Tx, kind: &str, wire: String) -> 
     record(ctx, tx, kind, wire, None).await
 }
 
-/// Appends a `*.updated` event for an object already in its wire shape (`after`, as [`wire`] gives it).
+/// Appends a `*.updated` event for an object given as wire JSON text and as that text parsed (`after`).
 pub async fn emit_changed(
     ctx: &Ctx,
     tx: &mut dyn Tx,
     kind: &str,
+    wire: String,
     after: &Value,
     before: &Value,
 ) -> Result<(), ApiError> {
-    let previous = previous_attributes(before, after);
-    record(ctx, tx, kind, after.to_string(), previous).await
+    record(ctx, tx, kind, wire, previous_attributes(before, after)).await
+}
+
+/// An object's row for the store and its wire shape as JSON text, from one serialization.
+pub fn row_and_wire<T: Object>(object: &T) -> Result<(JsonRow, String), ApiError> {
+    let row = portico_store::row(object)?;
+    let mut wire = row.json.clone();
+    strip_hidden_member(&mut wire);
+    Ok((row, wire))
 }
 
 /// An object's wire shape as JSON text: its serialization without the top-level [`HIDDEN`] member.

@@ -113,16 +113,19 @@ pub async fn save_subscription(
     sub: &Subscription,
     before: &serde_json::Value,
 ) -> Result<(), ApiError> {
-    let after = respond::wire(sub)?;
+    // One serialization for the row, the event and the comparison (parsing it back costs less than building a
+    // `Value` from the subscription and printing that again).
+    let (row, wire) = respond::row_and_wire(sub)?;
+    let after: serde_json::Value = serde_json::from_str(&wire).map_err(ApiError::internal)?;
     if &after == before {
         return Ok(());
     }
-    tx.save(ctx.scope(), sub).await?;
+    tx.update_json(ctx.scope(), row).await?;
     let was = before["status"].as_str().unwrap_or_default();
     if sub.status == Status::Canceled && was != "canceled" {
         return respond::emit(ctx, tx, "customer.subscription.deleted", sub, None).await;
     }
-    respond::emit_changed(ctx, tx, "customer.subscription.updated", &after, before).await?;
+    respond::emit_changed(ctx, tx, "customer.subscription.updated", wire, &after, before).await?;
     if !before["pending_update"].is_null() && sub.pending_update.is_none() {
         let applied = before["items"] != after["items"] || before["status"] != after["status"];
         let kind = if applied { "pending_update_applied" } else { "pending_update_expired" };
