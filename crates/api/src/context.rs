@@ -66,15 +66,13 @@ impl Ctx {
     }
 
     /// A command outside any HTTP request (the scheduler, a test clock's advance), acting in `scope` at `now`
-    /// in the transaction `tx`; take the transaction back with [`Ctx::into_tx`] to commit it.
-    pub fn background(
-        state: AppState,
-        scope: Scope,
-        connected_account: Option<String>,
-        tx: Box<dyn Tx>,
-        now: Timestamp,
-    ) -> Self {
-        let key_owner = KeyOwner { account: scope.account.clone(), livemode: scope.livemode };
+    /// in the transaction `tx`; take the transaction back with [`Ctx::into_tx`] to commit it. On an account other
+    /// than the platform it acts as the platform on its connected account.
+    pub fn background(state: AppState, scope: Scope, tx: Box<dyn Tx>, now: Timestamp) -> Self {
+        let platform = state.platform_account.as_deref().filter(|platform| *platform != scope.account);
+        let connected_account = platform.map(|_| scope.account.clone());
+        let owner = platform.map_or_else(|| scope.account.clone(), str::to_owned);
+        let key_owner = KeyOwner { account: owner, livemode: scope.livemode };
         Ctx {
             inner: Arc::new(Inner {
                 scope,

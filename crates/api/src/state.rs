@@ -28,6 +28,8 @@ pub struct AppState {
     pub webhooks: Arc<tokio::sync::Notify>,
     /// How long customer-portal sessions live (unopened, and idle once opened).
     pub portal_sessions: portico_core::objects::billing_portal::session::Lifetime,
+    /// The installation's platform account: every other account is one of its connected accounts.
+    pub platform_account: Option<Arc<str>>,
     pub(crate) keys: Arc<KeyCache>,
     pub(crate) registries: Arc<RegistryCache>,
 }
@@ -47,6 +49,7 @@ impl AppState {
             webhook_settings: Arc::default(),
             webhooks: Arc::default(),
             portal_sessions: Default::default(),
+            platform_account: None,
             keys: Arc::default(),
             registries: Arc::default(),
         }
@@ -54,6 +57,14 @@ impl AppState {
 
     pub fn with_card_fingerprint_key(mut self, key: &str) -> Self {
         self.card_fingerprint_key = key.into();
+        self
+    }
+
+    /// Names the platform account, so that work done outside a request (renewals, a test clock's advance) on
+    /// another account is done as its platform acting on it: its events name the account and go to the
+    /// platform's Connect endpoints, as a request with `Stripe-Account` does.
+    pub fn with_platform_account(mut self, account: &str) -> Self {
+        self.platform_account = Some(account.into());
         self
     }
 }

@@ -118,7 +118,7 @@ where
     F: AsyncFnOnce(&Ctx) -> Result<T, portico_api::error::ApiError>,
 {
     let tx = slot.take().expect("commands do not nest");
-    let ctx = Ctx::background(state.clone(), scope.clone(), None, tx, now);
+    let ctx = Ctx::background(state.clone(), scope.clone(), tx, now);
     let result = run(&ctx).await;
     *slot = Some(ctx.into_tx().expect("the command keeps no clone of its context"));
     result

@@ -33,8 +33,9 @@ pub fn app_with(
     boot: &bootstrap::Bootstrapped,
     configure: impl FnOnce(&mut AppState),
 ) -> Router {
-    let mut state =
-        AppState::new(store, Arc::new(TestProcessor), public_url).with_card_fingerprint_key(&boot.card_fingerprint_key);
+    let mut state = AppState::new(store, Arc::new(TestProcessor), public_url)
+        .with_card_fingerprint_key(&boot.card_fingerprint_key)
+        .with_platform_account(&boot.platform_account);
     configure(&mut state);
     tokio::spawn(scheduler::run(state.clone()));
     tokio::spawn(webhooks::run(state.clone()));

@@ -223,7 +223,7 @@ pub async fn advance_clock(state: &AppState, scope: &Scope, clock_id: &str) -> R
             return Ok(());
         }
         let due = tx.due(Some(clock_id), target, BATCH).await?;
-        let ctx = Ctx::background(state.clone(), scope.clone(), None, tx, target);
+        let ctx = Ctx::background(state.clone(), scope.clone(), tx, target);
         if due.is_empty() {
             let before = respond::wire(&clock)?;
             clock.finish_advance();
@@ -279,7 +279,7 @@ pub async fn tick(state: &AppState, now: Timestamp) -> Result<(usize, Vec<(Scope
             clocks.push((item.scope, item.id));
             continue;
         }
-        let ctx = Ctx::background(state.clone(), item.scope, None, tx, now);
+        let ctx = Ctx::background(state.clone(), item.scope, tx, now);
         {
             let mut guard = ctx.tx().await;
             process(&ctx, &mut **guard, &item.kind, &item.id).await?;
