@@ -11,6 +11,10 @@ use std::sync::Arc;
 use portico_store::Store;
 use tokio::net::TcpListener;
 
+/// A webhook endpoint URL where nothing listens: deliveries fail and stay pending, so an event's
+/// `pending_webhooks` keeps the number of endpoints it was given.
+pub const UNREACHABLE_URL: &str = "http://127.0.0.1:9/hook";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,

@@ -2,13 +2,10 @@
 //! renewal) is done as the platform acting on that account, as a request with `Stripe-Account` is. Its events
 //! name the account and reach the platform's Connect endpoints, not its own.
 
-use portico_testkit::{Client, TestServer, both_backends};
+use portico_testkit::{Client, TestServer, UNREACHABLE_URL, both_backends};
 
 mod billing_support;
 use billing_support::{DAY, START, advance, clock, customer_with_card, id, ok, price};
-
-/// Nothing listens here: deliveries fail and stay pending, so `pending_webhooks` keeps what the event was given.
-const DEAD_URL: &str = "http://127.0.0.1:9/hook";
 
 /// The events about `customer`'s objects since the first renewal drew near, newest first, as the connected
 /// account lists them.
@@ -28,9 +25,9 @@ both_backends!(renewals_on_a_connected_account_name_it_and_reach_connect_endpoin
     let platform = server.client();
     let account =
         id(&ok("create account", platform.post("/v1/accounts", &[("type", "standard"), ("country", "US")]).await));
-    let connect = [("url", DEAD_URL), ("enabled_events[0]", "*"), ("connect", "true")];
+    let connect = [("url", UNREACHABLE_URL), ("enabled_events[0]", "*"), ("connect", "true")];
     ok("connect endpoint", platform.post("/v1/webhook_endpoints", &connect).await);
-    let own = [("url", DEAD_URL), ("enabled_events[0]", "*")];
+    let own = [("url", UNREACHABLE_URL), ("enabled_events[0]", "*")];
     ok("the platform's own endpoint", platform.post("/v1/webhook_endpoints", &own).await);
 
     let connected = server.client().on_account(&account);

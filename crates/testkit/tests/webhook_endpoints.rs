@@ -1,10 +1,7 @@
 //! Webhook endpoints as events see them, on both backends: a change of an account's endpoints applies to the
 //! very next event, however many events came before (SQLite keeps a copy of each account's registry).
 
-use portico_testkit::{Client, TestServer, both_backends};
-
-/// Nothing listens here: deliveries fail and stay pending, so `pending_webhooks` keeps what the event was given.
-const DEAD_URL: &str = "http://127.0.0.1:9/hook";
+use portico_testkit::{Client, TestServer, UNREACHABLE_URL, both_backends};
 
 /// Creates a customer and returns the `pending_webhooks` of its `customer.created` event.
 async fn endpoints_reached(client: &Client, name: &str) -> i64 {
@@ -21,13 +18,13 @@ both_backends!(every_endpoint_change_reaches_the_next_event, |server: TestServer
     assert_eq!(endpoints_reached(&client, "before any endpoint").await, 0);
     assert_eq!(endpoints_reached(&client, "still none").await, 0);
 
-    let form = [("url", DEAD_URL), ("enabled_events[0]", "customer.created")];
+    let form = [("url", UNREACHABLE_URL), ("enabled_events[0]", "customer.created")];
     let endpoint = client.post("/v1/webhook_endpoints", &form).await;
     assert_eq!(endpoint.status, 200, "{}", endpoint.body);
     let endpoint = format!("/v1/webhook_endpoints/{}", endpoint.body["id"].as_str().unwrap());
     assert_eq!(endpoints_reached(&client, "after the first endpoint").await, 1);
 
-    let other = client.post("/v1/webhook_endpoints", &[("url", DEAD_URL), ("enabled_events[0]", "*")]).await;
+    let other = client.post("/v1/webhook_endpoints", &[("url", UNREACHABLE_URL), ("enabled_events[0]", "*")]).await;
     assert_eq!(other.status, 200, "{}", other.body);
     assert_eq!(endpoints_reached(&client, "after the second").await, 2);
 
