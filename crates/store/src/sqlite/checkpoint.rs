@@ -92,6 +92,7 @@ fn restart(conn: &Connection) -> rusqlite::Result<()> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::scratch::Scratch;
     use super::*;
 
     /// Frames in the WAL, as a passive checkpoint from another connection reports them after copying them back.
@@ -107,20 +108,14 @@ mod tests {
 
     #[test]
     fn the_writers_step_lets_its_next_transaction_start_the_wal_over() {
-        let dir = std::env::temp_dir().join(format!(
-            "portico-checkpoint-{}-{:?}",
-            std::process::id(),
-            std::thread::current().id()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("test.db");
-        let writer = Connection::open(&path).unwrap();
-        writer.execute_batch("PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0; CREATE TABLE t (x)").unwrap();
-        let checkpointer = Connection::open(&path).unwrap();
+        let file = Scratch::new("checkpoint");
+        let writer = file.open();
+        writer.execute_batch("PRAGMA wal_autocheckpoint = 0").unwrap();
+        let checkpointer = file.open();
 
         // Steady writes with readers: a transaction that starts while a reader still reads from the WAL cannot
         // start it over, and the next passive checkpoint finds new frames behind it again.
-        let reader = Connection::open(&path).unwrap();
+        let reader = file.open();
         write(&writer, 50);
         let mut grown = 0;
         for _ in 0..3 {
@@ -136,8 +131,5 @@ mod tests {
         write(&writer, 1);
         let after = frames(&checkpointer);
         assert!(after < 10, "the WAL started over: {after} frames, {grown} before");
-
-        drop((writer, checkpointer, reader));
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

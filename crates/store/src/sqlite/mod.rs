@@ -6,6 +6,8 @@
 mod checkpoint;
 mod conns;
 mod group;
+#[cfg(test)]
+mod scratch;
 mod search;
 mod sql;
 mod tx;

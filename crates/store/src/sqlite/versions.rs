@@ -56,34 +56,12 @@ impl Versions {
 
 #[cfg(test)]
 mod tests {
+    use super::super::scratch::Scratch;
     use super::*;
-
-    /// A fresh WAL database file in a directory of its own, removed when dropped.
-    struct Scratch(std::path::PathBuf);
-
-    impl Scratch {
-        fn new(test: &str) -> Self {
-            let dir = std::env::temp_dir().join(format!("portico-versions-{}-{test}", std::process::id()));
-            std::fs::create_dir_all(&dir).unwrap();
-            let conn = Connection::open(dir.join("test.db")).unwrap();
-            conn.execute_batch("PRAGMA journal_mode = WAL; CREATE TABLE t (x)").unwrap();
-            Self(dir)
-        }
-
-        fn open(&self) -> Connection {
-            Connection::open(self.0.join("test.db")).unwrap()
-        }
-    }
-
-    impl Drop for Scratch {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
 
     #[test]
     fn only_a_watched_kind_that_was_written_moves() {
-        let file = Scratch::new("kinds");
+        let file = Scratch::new("versions-kinds");
         let writer = file.open();
         let versions = Versions::default();
         versions.committed(&writer, ["webhook_registry"]);
@@ -100,7 +78,7 @@ mod tests {
 
     #[test]
     fn a_commit_by_another_connection_moves_every_watched_kind() {
-        let file = Scratch::new("foreign");
+        let file = Scratch::new("versions-foreign");
         let (writer, other) = (file.open(), file.open());
         let versions = Versions::default();
         versions.current("webhook_registry");
