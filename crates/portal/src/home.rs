@@ -109,8 +109,14 @@ async fn subscriptions(visit: &mut Visit) -> Result<Vec<SubscriptionRow>, Refusa
             products.insert(product.id, product.name);
         }
     }
-    let features = &visit.configuration.features;
-    Ok(shown.iter().map(|sub| views::subscription_row(&visit.lang, sub, &products, features)).collect())
+    let features = visit.configuration.features.clone();
+    let mut rows = Vec::with_capacity(shown.len());
+    for sub in &shown {
+        let mut row = views::subscription_row(&visit.lang, sub, &products, &features);
+        row.actions.update = row.actions.update && crate::subscription_update::offers_a_change(visit, sub).await?;
+        rows.push(row);
+    }
+    Ok(rows)
 }
 
 async fn payment_methods(visit: &mut Visit) -> Result<Vec<PaymentMethodRow>, Refusal> {

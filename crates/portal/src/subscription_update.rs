@@ -84,7 +84,18 @@ async fn updatable(visit: &mut Visit, id: &str) -> Result<Result<(Subscription, 
     }
     let (lang, configuration) = (visit.lang.clone(), visit.configuration.clone());
     let options = rules::options(&lang, visit.tx(), &scope, &configuration, &sub).await?;
+    if !options.offers_a_change() {
+        let reason = std::iter::once(lang.t("update-refused-nothing")).chain(options.missing).collect::<Vec<_>>();
+        let refused = Refused { chrome: Chrome::of(visit), reason: reason.join(" ") };
+        return Ok(Err(render::html(StatusCode::CONFLICT, &refused)));
+    }
     Ok(Ok((sub, options)))
+}
+
+/// Whether the choose page would have anything for `sub` to change to (the home page's "Update" button).
+pub async fn offers_a_change(visit: &mut Visit, sub: &Subscription) -> Result<bool, Refusal> {
+    let (lang, configuration, scope) = (visit.lang.clone(), visit.configuration.clone(), visit.scope.clone());
+    Ok(rules::options(&lang, visit.tx(), &scope, &configuration, sub).await?.offers_a_change())
 }
 
 /// `GET /p/subscriptions/{id}/update`

@@ -650,3 +650,65 @@ both_backends!(the_update_deep_links_open_on_their_task_and_follow_after_complet
     assert_eq!(latest_invoice(&client, &changed).await["amount_paid"].as_i64(), Some(due));
     let _ = item;
 });
+
+/// A configuration that lists only `price` for its product, with `allowed` updates and `quantity` bounds.
+async fn only_price(
+    client: &Client,
+    product: &str,
+    price: &str,
+    allowed: &[&str],
+    quantity: Option<(&str, &str)>,
+) -> String {
+    let mut params: Vec<(String, String)> = vec![
+        ("features[subscription_update][enabled]".into(), "true".into()),
+        ("features[subscription_update][products][0][product]".into(), product.into()),
+        ("features[subscription_update][products][0][prices][0]".into(), price.into()),
+        ("features[payment_method_update][enabled]".into(), "true".into()),
+    ];
+    for (index, what) in allowed.iter().enumerate() {
+        params.push((format!("features[subscription_update][default_allowed_updates][{index}]"), (*what).into()));
+    }
+    if let Some((minimum, maximum)) = quantity {
+        let at = "features[subscription_update][products][0][adjustable_quantity]";
+        params.push((format!("{at}[enabled]"), "true".into()));
+        params.push((format!("{at}[minimum]"), minimum.into()));
+        params.push((format!("{at}[maximum]"), maximum.into()));
+    }
+    let borrowed: Vec<(&str, &str)> = params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    id(&ok("configuration", client.post("/v1/billing_portal/configurations", &borrowed).await))
+}
+
+both_backends!(no_update_is_offered_when_there_is_nothing_to_change_to, |server: TestServer| async move {
+    let client = server.client();
+    let catalog = catalog(&client).await;
+    let basic = &catalog.products[0].0;
+    let customer = customer(&client, "pm_card_visa").await;
+    let sub = id(&subscribe(&client, &customer, &catalog.basic_monthly, "1", &[]).await);
+    let offered = |page: &Page| page.attr("[data-test=update-subscription]", "href").is_some();
+
+    // Only the current price, and a quantity that can only stay at 1: nothing to change.
+    for (allowed, quantity) in [(&["price"][..], None), (&["price", "quantity"][..], Some(("1", "1")))] {
+        let config = only_price(&client, basic, &catalog.basic_monthly, allowed, quantity).await;
+        let portal = portal(&client, &customer, &config, &[]).await;
+        let home = portal.get("/p/").await;
+        assert_eq!(home.status, StatusCode::OK, "{}", home.body);
+        assert!(!offered(&home), "{allowed:?} {quantity:?}: no update button");
+        let page = portal.get(&format!("/p/subscriptions/{sub}/update")).await;
+        assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.body);
+        assert!(page.marked("reason").unwrap().contains("nothing else to change"), "{}", page.body);
+        assert!(page.attr("input[name=csrf_token]", "value").is_none(), "no form");
+    }
+
+    // Each thing there is to change brings the button back, and the page opens.
+    for (allowed, quantity) in [
+        (&["price", "quantity"][..], Some(("1", "10"))),
+        (&["price", "quantity"][..], Some(("2", "2"))),
+        (&["price", "promotion_code"][..], None),
+    ] {
+        let config = only_price(&client, basic, &catalog.basic_monthly, allowed, quantity).await;
+        let portal = portal(&client, &customer, &config, &[]).await;
+        assert!(offered(&portal.get("/p/").await), "{allowed:?} {quantity:?}: an update button");
+        let page = portal.get(&format!("/p/subscriptions/{sub}/update")).await;
+        assert_eq!(page.status, StatusCode::OK, "{allowed:?} {quantity:?}: {}", page.body);
+    }
+});

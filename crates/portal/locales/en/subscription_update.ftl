@@ -26,6 +26,7 @@ update-missing-unavailable = Some plans are no longer available.
 update-refused-title = This plan can't be changed here
 update-refused-disabled = Plan changes aren't available in this portal.
 update-refused-status = Only active or trial subscriptions can be changed.
+update-refused-nothing = There is nothing else to change to here: no other plan or quantity is offered.
 update-refused-payment-method = This subscription is paid with a payment method the portal can't charge, so it can only be canceled here.
 
 # The preview.

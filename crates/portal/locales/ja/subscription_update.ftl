@@ -26,6 +26,7 @@ update-missing-unavailable = 一部のプランは現在ご利用いただけま
 update-refused-title = このプランはここでは変更できません
 update-refused-disabled = このポータルではプランを変更できません。
 update-refused-status = 変更できるのは、有効またはトライアル中のサブスクリプションのみです。
+update-refused-nothing = ここで変更できるプランや数量はありません。
 update-refused-payment-method = このサブスクリプションはポータルで請求できない支払い方法で支払われているため、ここではキャンセルのみ可能です。
 
 # The preview.

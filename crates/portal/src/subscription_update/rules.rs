@@ -92,6 +92,17 @@ impl Options {
         }
         self.offer(price).and_then(|offer| offer.quantity)
     }
+
+    /// Whether the choose page has anything to change: another price, another quantity, or a promotion code.
+    /// When it has not, the portal offers no update (the home page shows no button for it).
+    pub fn offers_a_change(&self) -> bool {
+        let current = &self.item.price.id;
+        let other_price = self.offers.iter().any(|offer| &offer.price.id != current);
+        let other_quantity = self
+            .quantity_bounds(current)
+            .is_some_and(|(min, max)| max.is_none_or(|max| max > min) || self.item.quantity != min);
+        other_price || other_quantity || self.promotion_code
+    }
 }
 
 #[derive(PartialEq, Eq, Clone, Copy)]
