@@ -231,10 +231,12 @@ matrix('each refusal rule is explained in the page, with a subscription that tri
   assert.equal(cancel.status(), 409);
   await page.locator('[data-test="refusal"]').waitFor();
   await screenshot(page, 'cancel-refused-schedule');
-  // A price whose tax behaviour is unspecified can never be switched: the page says why no plan is offered.
-  await page.goto(new URL(`/p/subscriptions/${untaxed.id}/update`, session.url).href);
-  assert.match(await page.locator('[data-test="missing"]').textContent(), /doesn't say how tax applies/);
-  assert.equal(await page.locator('[data-test="price"]').count(), 0);
+  // A price whose tax behaviour is unspecified can never be switched: with nothing else to change, the page
+  // refuses and says why no plan is offered.
+  const untaxedPage = await page.goto(new URL(`/p/subscriptions/${untaxed.id}/update`, session.url).href);
+  assert.equal(untaxedPage.status(), 409);
+  assert.match(await page.locator('[data-test="reason"]').textContent(), /doesn't say how tax applies/);
+  assert.equal(await page.locator('[data-test="update-form"]').count(), 0);
   await checkAccessibility(page);
   await screenshot(page, 'update-refused-tax-unspecified');
   // The home page offers no update for them and says why.
@@ -244,6 +246,8 @@ matrix('each refusal rule is explained in the page, with a subscription that tri
     assert.equal(await row.locator('[data-test="update-subscription"]').count(), 0);
     await row.locator('[data-test="limitation"]').waitFor();
   }
+  const untaxedRow = page.locator(`[data-test="subscription"][data-id="${untaxed.id}"]`);
+  assert.equal(await untaxedRow.locator('[data-test="update-subscription"]').count(), 0);
   await screenshot(page, 'home-limitations');
 });
 

@@ -711,4 +711,13 @@ both_backends!(no_update_is_offered_when_there_is_nothing_to_change_to, |server:
         let page = portal.get(&format!("/p/subscriptions/{sub}/update")).await;
         assert_eq!(page.status, StatusCode::OK, "{allowed:?} {quantity:?}: {}", page.body);
     }
+
+    // A price without a tax behaviour can switch to nothing: the refusal says why, without pointing at a form.
+    let plain = id(&subscribe(&client, &customer, &catalog.plain_monthly, "1", &[]).await);
+    let config = only_price(&client, &catalog.products[1].0, &catalog.pro_monthly, &["price"], None).await;
+    let portal = portal(&client, &customer, &config, &[]).await;
+    let page = portal.get(&format!("/p/subscriptions/{plain}/update")).await;
+    assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.body);
+    let reason = page.marked("reason").unwrap();
+    assert!(reason.contains("doesn't say how tax applies") && !reason.contains("below"), "{reason}");
 });

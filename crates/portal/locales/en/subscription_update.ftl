@@ -19,6 +19,7 @@ update-trial-ends = Changing your plan ends your free trial: the new plan is cha
 # Why some of the merchant's plans are not offered. $currency: e.g. "USD".
 update-missing-currency = Plans billed in a currency other than { $currency } can't be switched to.
 update-missing-tax-unspecified = Your current plan's price doesn't say how tax applies, so it can't be switched to another price. You can still change what the merchant allows below, or contact them.
+update-missing-tax-unspecified-only = Your current plan's price doesn't say how tax applies, so it can't be switched to another price. Contact the merchant to change it.
 update-missing-tax-mismatch = Some plans handle tax differently from your current plan (tax included or added), so they can't be switched to.
 update-missing-unavailable = Some plans are no longer available.
 

@@ -19,6 +19,7 @@ update-trial-ends = プランを変更すると無料トライアルは終了し
 # Why some of the merchant's plans are not offered. $currency: e.g. "USD".
 update-missing-currency = { $currency } 以外の通貨で請求されるプランには変更できません。
 update-missing-tax-unspecified = 現在のプランの価格には税の扱いが設定されていないため、別の価格には変更できません。下記で許可されている変更は可能です。詳しくは事業者にお問い合わせください。
+update-missing-tax-unspecified-only = 現在のプランの価格には税の扱いが設定されていないため、別の価格には変更できません。変更については事業者にお問い合わせください。
 update-missing-tax-mismatch = 一部のプランは税の扱い（税込み・税別）が現在のプランと異なるため、変更できません。
 update-missing-unavailable = 一部のプランは現在ご利用いただけません。
 

@@ -153,24 +153,32 @@ pub async fn options(
     }
     // The current price first, so the form opens on "no change".
     offers.sort_by_key(|offer| offer.price.id != current.id);
-    let missing = missing
+    let mut options = Options {
+        item,
+        current_product,
+        offers,
+        missing: Vec::new(),
+        price: allowed(AllowedUpdate::Price),
+        quantity: allowed(AllowedUpdate::Quantity),
+        promotion_code: allowed(AllowedUpdate::PromotionCode),
+    };
+    // With nothing to change, these sentences explain a refusal: none may point at a form below.
+    let currency = options.item.price.currency.to_uppercase();
+    let tax_unspecified = if options.offers_a_change() {
+        "update-missing-tax-unspecified"
+    } else {
+        "update-missing-tax-unspecified-only"
+    };
+    options.missing = missing
         .into_iter()
         .map(|reason| match reason {
-            Missing::Currency => lang.t1("update-missing-currency", "currency", &current.currency.to_uppercase()),
-            Missing::TaxUnspecified => lang.t("update-missing-tax-unspecified"),
+            Missing::Currency => lang.t1("update-missing-currency", "currency", &currency),
+            Missing::TaxUnspecified => lang.t(tax_unspecified),
             Missing::TaxMismatch => lang.t("update-missing-tax-mismatch"),
             Missing::Unavailable => lang.t("update-missing-unavailable"),
         })
         .collect();
-    Ok(Options {
-        item,
-        current_product,
-        offers,
-        missing,
-        price: allowed(AllowedUpdate::Price),
-        quantity: allowed(AllowedUpdate::Quantity),
-        promotion_code: allowed(AllowedUpdate::PromotionCode),
-    })
+    Ok(options)
 }
 
 /// Why `price` cannot replace `current` (spec §3.2): another currency; a tax behaviour that differs, or a
