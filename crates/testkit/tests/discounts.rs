@@ -301,6 +301,30 @@ both_backends!(
         assert_eq!(removed["source"]["coupon"], json!(fifth));
         assert!(removed.get("end").is_none());
         assert_eq!(ok("after", client.get(&path, &[]).await)["discounts"], json!([]));
+
+        // Every discount made and every one taken off has its event, with the discount as it was, oldest first.
+        let discount_events = |kind: &'static str| {
+            let client = &client;
+            async move {
+                let page = ok("events", client.get("/v1/events", &[("type", kind), ("limit", "100")]).await);
+                let mut ids: Vec<String> = page["data"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|event| {
+                        assert_eq!(event["data"]["object"]["object"], "discount", "{event}");
+                        event["data"]["object"]["id"].as_str().unwrap().to_owned()
+                    })
+                    .collect();
+                ids.reverse();
+                ids
+            }
+        };
+        // Here each was taken off in the order they were made.
+        let made =
+            vec![kept.clone(), ids[1].to_owned(), replaced["discounts"][0].as_str().unwrap().to_owned(), id(&removed)];
+        assert_eq!(discount_events("customer.discount.created").await, made);
+        assert_eq!(discount_events("customer.discount.deleted").await, made);
     }
 );
 

@@ -16,6 +16,7 @@ use portico_store::{FieldFilter, ListQuery, Scalar, Tx, TxExt};
 use crate::context::Ctx;
 use crate::error::ApiError;
 use crate::resources::{coupons, missing_reference};
+use crate::respond;
 
 /// Stripe's limit on the discounts of one object.
 const MAX_DISCOUNTS: usize = 20;
@@ -231,6 +232,7 @@ pub async fn save(
         let Resolved::New { discount, coupon, code, .. } = entry else { continue };
         attach(discount);
         tx.create(ctx.scope(), &**discount).await?;
+        respond::emit(ctx, tx, "customer.discount.created", &**discount, None).await?;
         // A deleted coupon is never redeemed (it is refused first), so the live row is the one counted.
         coupon.record_redemption(ctx.now());
         tx.save(ctx.scope(), &**coupon).await?;
@@ -371,6 +373,16 @@ pub async fn replace_on_subscription(
     let id = sub.id.clone();
     save(ctx, tx, &mut resolved, |discount| discount.subscription = Some(id.clone())).await?;
     sub.discounts = ids(&resolved);
+    let gone: Vec<String> = existing.into_iter().filter(|id| !sub.discounts.contains(id)).collect();
+    removed(ctx, tx, &gone).await
+}
+
+/// `customer.discount.deleted` for each of these discounts, just taken off the object they were on (Stripe's
+/// event for a subscription's discount as for a customer's). Returns nothing: the callers answer with the object.
+pub async fn removed(ctx: &Ctx, tx: &mut dyn Tx, ids: &[String]) -> Result<(), ApiError> {
+    for discount in load_all(ctx, tx, ids).await? {
+        respond::emit(ctx, tx, "customer.discount.deleted", &discount, None).await?;
+    }
     Ok(())
 }
 

@@ -36,7 +36,8 @@ pub async fn subscription_delete(ctx: Ctx, Path(id): Path<String>, _: Params<NoP
     let removed =
         tx.load::<Discount>(ctx.scope(), &first).await?.ok_or_else(|| ApiError::no_such("discount", &first, "id"))?;
     let before = respond::wire(&sub)?;
-    sub.discounts.clear();
+    let gone = std::mem::take(&mut sub.discounts);
     save_subscription(&ctx, tx, &sub, &before).await?;
+    crate::billing::discounts::removed(&ctx, tx, &gone).await?;
     Ok(respond::json_response(&removed.deleted()))
 }
