@@ -80,6 +80,14 @@ impl Lang {
         self.message(key, Some(&args))
     }
 
+    /// The message `key` with two string arguments.
+    pub fn t2(&self, key: &str, (name, value): (&str, &str), (other, other_value): (&str, &str)) -> String {
+        let mut args = FluentArgs::with_capacity(2);
+        args.set(name, value);
+        args.set(other, other_value);
+        self.message(key, Some(&args))
+    }
+
     /// The message `key` with one number argument (plural rules apply).
     pub fn tn(&self, key: &str, name: &str, value: i64) -> String {
         let mut args = FluentArgs::with_capacity(1);

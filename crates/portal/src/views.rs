@@ -7,7 +7,7 @@ use portico_core::objects::address::{Address, Shipping};
 use portico_core::objects::billing_portal::configuration::Features;
 use portico_core::objects::invoice::{Invoice, Status as InvoiceStatus};
 use portico_core::objects::payment_method::PaymentMethod;
-use portico_core::objects::price::{Interval, Price};
+use portico_core::objects::price::{Interval, Price, UsageType};
 use portico_core::objects::subscription::{Status, Subscription};
 
 use crate::i18n::Lang;
@@ -98,17 +98,24 @@ fn subscription_badge(lang: &Lang, status: Status) -> Badge {
     Badge { label, class }
 }
 
-/// "$10.00 per month", "¥1,200 every 3 months", or the bare amount for a one-off price.
+/// "$10.00 per month", "¥1,200 every 3 months", "$0.05 per unit used, billed monthly" (metered), or the bare
+/// amount for a one-off price.
 pub fn price_label(lang: &Lang, price: &Price) -> String {
     let amount = lang.money(price.unit_amount.unwrap_or_default(), &price.currency);
     let Some(recurring) = &price.recurring else { return amount };
-    let every = match recurring.interval {
-        Interval::Day => lang.tn("interval-day", "count", recurring.interval_count),
-        Interval::Week => lang.tn("interval-week", "count", recurring.interval_count),
-        Interval::Month => lang.tn("interval-month", "count", recurring.interval_count),
-        Interval::Year => lang.tn("interval-year", "count", recurring.interval_count),
+    let metered = recurring.usage_type == UsageType::Metered;
+    let key = match (recurring.interval, metered) {
+        (Interval::Day, false) => "interval-day",
+        (Interval::Week, false) => "interval-week",
+        (Interval::Month, false) => "interval-month",
+        (Interval::Year, false) => "interval-year",
+        (Interval::Day, true) => "billed-day",
+        (Interval::Week, true) => "billed-week",
+        (Interval::Month, true) => "billed-month",
+        (Interval::Year, true) => "billed-year",
     };
-    format!("{amount} {every}")
+    let every = lang.tn(key, "count", recurring.interval_count);
+    if metered { lang.t2("price-metered", ("amount", &amount), ("every", &every)) } else { format!("{amount} {every}") }
 }
 
 pub struct PaymentMethodRow {
@@ -201,4 +208,31 @@ pub fn shipping_lines(shipping: &Shipping) -> Vec<String> {
     lines.extend(address_lines(&shipping.address));
     lines.extend(shipping.phone.clone());
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use portico_core::objects::price::{Price, PriceCreate};
+    use serde_json::json;
+
+    use super::price_label;
+    use crate::i18n::Lang;
+
+    fn price(recurring: serde_json::Value) -> Price {
+        let params: PriceCreate =
+            serde_json::from_value(json!({ "currency": "usd", "unit_amount": 5, "recurring": recurring })).unwrap();
+        Price::create(params, "prod_A".into(), "", false, 1_793_491_200).unwrap()
+    }
+
+    #[test]
+    fn a_metered_price_is_per_unit_used_and_billed_each_period() {
+        let (en, ja) = (Lang::english(), Lang::negotiate(Some("ja"), &[], None));
+        assert_eq!(price_label(&en, &price(json!({ "interval": "month" }))), "$0.05 per month");
+        let metered = price(json!({ "interval": "month", "usage_type": "metered", "meter": "mtr_1" }));
+        assert_eq!(price_label(&en, &metered), "$0.05 per unit used, billed monthly");
+        let quarterly =
+            price(json!({ "interval": "month", "interval_count": 3, "usage_type": "metered", "meter": "mtr_1" }));
+        assert_eq!(price_label(&en, &quarterly), "$0.05 per unit used, billed every 3 months");
+        assert!(price_label(&ja, &metered).contains("毎月のご請求"), "{}", price_label(&ja, &metered));
+    }
 }

@@ -21,6 +21,24 @@ interval-year = { $count ->
     [one] per year
    *[other] every { $count } years
 }
+# A metered price. $amount: one unit's price; $every: billed-* below.
+price-metered = { $amount } per unit used, billed { $every }
+billed-day = { $count ->
+    [one] daily
+   *[other] every { $count } days
+}
+billed-week = { $count ->
+    [one] weekly
+   *[other] every { $count } weeks
+}
+billed-month = { $count ->
+    [one] monthly
+   *[other] every { $count } months
+}
+billed-year = { $count ->
+    [one] yearly
+   *[other] every { $count } years
+}
 subscription-renews-on = Renews on { $date }
 subscription-cancels-on = Cancels on { $date }
 subscription-trial-ends = Trial ends on { $date }

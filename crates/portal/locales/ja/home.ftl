@@ -21,6 +21,24 @@ interval-year = { $count ->
     [1] 毎年
    *[other] { $count } 年ごと
 }
+# A metered price. $amount: one unit's price; $every: billed-* below.
+price-metered = 使用量 1 単位あたり { $amount }（{ $every }のご請求）
+billed-day = { $count ->
+    [1] 毎日
+   *[other] { $count } 日ごと
+}
+billed-week = { $count ->
+    [1] 毎週
+   *[other] { $count } 週間ごと
+}
+billed-month = { $count ->
+    [1] 毎月
+   *[other] { $count } か月ごと
+}
+billed-year = { $count ->
+    [1] 毎年
+   *[other] { $count } 年ごと
+}
 subscription-renews-on = { $date } に更新
 subscription-cancels-on = { $date } にキャンセル
 subscription-trial-ends = トライアルは { $date } に終了します
