@@ -98,6 +98,9 @@ both_backends!(a_draft_is_updated_then_only_its_non_monetary_fields_once_finaliz
     assert_eq!((discount["invoice"].clone(), discount["subscription"].clone()), (updated["id"].clone(), Value::Null));
     let events = ok("events", client.get("/v1/events", &[("type", "invoice.updated")]).await);
     assert_eq!(events["data"][0]["data"]["previous_attributes"]["total"], 2000);
+    // A discount on one invoice is not a customer's discount: no `customer.discount.created`.
+    let customer_discounts = ok("events", client.get("/v1/events", &[("type", "customer.discount.*")]).await);
+    assert_eq!(customer_discounts["data"], json!([]));
 
     let finalized = ok("finalize", client.post(&format!("{path}/finalize"), &[]).await);
     assert_eq!(finalized["status"], "open");

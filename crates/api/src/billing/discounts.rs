@@ -232,7 +232,11 @@ pub async fn save(
         let Resolved::New { discount, coupon, code, .. } = entry else { continue };
         attach(discount);
         tx.create(ctx.scope(), &**discount).await?;
-        respond::emit(ctx, tx, "customer.discount.created", &**discount, None).await?;
+        // Stripe's `customer.discount.*` events are about what a customer keeps paying with a discount (their
+        // own or a subscription's); a discount on one invoice or invoice item has none.
+        if discount.invoice.is_none() && discount.invoice_item.is_none() {
+            respond::emit(ctx, tx, "customer.discount.created", &**discount, None).await?;
+        }
         // A deleted coupon is never redeemed (it is refused first), so the live row is the one counted.
         coupon.record_redemption(ctx.now());
         tx.save(ctx.scope(), &**coupon).await?;
