@@ -104,17 +104,13 @@ pub fn price_label(lang: &Lang, price: &Price) -> String {
     let amount = lang.money(price.unit_amount.unwrap_or_default(), &price.currency);
     let Some(recurring) = &price.recurring else { return amount };
     let metered = recurring.usage_type == UsageType::Metered;
-    let key = match (recurring.interval, metered) {
-        (Interval::Day, false) => "interval-day",
-        (Interval::Week, false) => "interval-week",
-        (Interval::Month, false) => "interval-month",
-        (Interval::Year, false) => "interval-year",
-        (Interval::Day, true) => "billed-day",
-        (Interval::Week, true) => "billed-week",
-        (Interval::Month, true) => "billed-month",
-        (Interval::Year, true) => "billed-year",
+    let (licensed, billed) = match recurring.interval {
+        Interval::Day => ("interval-day", "billed-day"),
+        Interval::Week => ("interval-week", "billed-week"),
+        Interval::Month => ("interval-month", "billed-month"),
+        Interval::Year => ("interval-year", "billed-year"),
     };
-    let every = lang.tn(key, "count", recurring.interval_count);
+    let every = lang.tn(if metered { billed } else { licensed }, "count", recurring.interval_count);
     if metered { lang.t2("price-metered", ("amount", &amount), ("every", &every)) } else { format!("{amount} {every}") }
 }
 

@@ -381,8 +381,7 @@ pub async fn replace_on_subscription(
     removed(ctx, tx, &gone).await
 }
 
-/// `customer.discount.deleted` for each of these discounts, just taken off the object they were on (Stripe's
-/// event for a subscription's discount as for a customer's). Returns nothing: the callers answer with the object.
+/// `customer.discount.deleted` for each of these discounts, just taken off the subscription they were on.
 pub async fn removed(ctx: &Ctx, tx: &mut dyn Tx, ids: &[String]) -> Result<(), ApiError> {
     for discount in load_all(ctx, tx, ids).await? {
         respond::emit(ctx, tx, "customer.discount.deleted", &discount, None).await?;
