@@ -7,5 +7,6 @@ pub mod invoicing;
 pub mod lifecycle;
 pub mod money;
 pub mod period;
+pub mod pricing;
 pub mod proration;
 pub mod schedule;

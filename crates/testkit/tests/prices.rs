@@ -450,3 +450,94 @@ both_backends!(lists_filter_and_page_and_search_finds_prices, |server: TestServe
     assert_eq!(search("lookup_key:'one'".into()).await, [one_time.as_str()]);
     assert_eq!(search("currency:'usd' AND active:'false'".into()).await, [yearly.as_str()]);
 });
+
+/// The latest invoice of a subscription and its lines' (description, quantity, amount).
+async fn lines_of(client: &Client, sub: &serde_json::Value) -> (serde_json::Value, Vec<(String, i64, i64)>) {
+    let invoice = client.get(&format!("/v1/invoices/{}", sub["latest_invoice"].as_str().unwrap()), &[]).await.body;
+    let lines = invoice["lines"]["data"].as_array().unwrap().iter().map(|l| {
+        (l["description"].as_str().unwrap().to_owned(), l["quantity"].as_i64().unwrap(), l["amount"].as_i64().unwrap())
+    });
+    let lines = lines.collect();
+    (invoice, lines)
+}
+
+/// A subscription bills each billing scheme as Stripe does: tiers line by line, packages and fractions of a
+/// cent rounded; a change prorates what the tiers charge.
+both_backends!(subscriptions_bill_tiers_packages_and_fractional_amounts, |server: TestServer| async move {
+    let client = server.client();
+    let p = product(&client).await;
+    let monthly = [("currency", "usd"), ("product", p.as_str()), ("recurring[interval]", "month")];
+    let mut graduated = monthly.to_vec();
+    graduated.extend([
+        ("billing_scheme", "tiered"),
+        ("tiers_mode", "graduated"),
+        ("tiers[0][up_to]", "5"),
+        ("tiers[0][unit_amount]", "700"),
+        ("tiers[0][flat_amount]", "1000"),
+        ("tiers[1][up_to]", "10"),
+        ("tiers[1][unit_amount]", "650"),
+        ("tiers[2][up_to]", "inf"),
+        ("tiers[2][unit_amount]", "600"),
+    ]);
+    let graduated = id(&price(&client, &graduated).await);
+    let customer = client.post("/v1/customers", &[("email", "tiers@example.com")]).await.body["id"].clone();
+    let customer = customer.as_str().unwrap();
+    let by_invoice = [("collection_method", "send_invoice"), ("days_until_due", "30")];
+    let mut form = vec![("customer", customer), ("items[0][price]", graduated.as_str()), ("items[0][quantity]", "12")];
+    form.extend(by_invoice);
+    let sub = client.post("/v1/subscriptions", &form).await;
+    assert_eq!(sub.status, 200, "{:#}", sub.body);
+    let (invoice, lines) = lines_of(&client, &sub.body).await;
+    let line = |d: &str, q, a| (d.to_owned(), q, a);
+    assert_eq!(
+        lines,
+        [
+            line("5 × P (Tier 1 at $7.00 / month)", 5, 3500),
+            line("P (Tier 1 at $10.00 / month)", 0, 1000),
+            line("5 × P (Tier 2 at $6.50 / month)", 5, 3250),
+            line("2 × P (Tier 3 at $6.00 / month)", 2, 1200),
+        ]
+    );
+    assert_eq!(invoice["total"], 8950);
+
+    // Down to 3 at the start of the period: the whole 12's amount is credited, the 3's charged.
+    let item = sub.body["items"]["data"][0]["id"].as_str().unwrap();
+    let start = sub.body["items"]["data"][0]["current_period_start"].to_string();
+    let change = [
+        ("items[0][id]", item),
+        ("items[0][quantity]", "3"),
+        ("proration_behavior", "always_invoice"),
+        ("proration_date", start.as_str()),
+    ];
+    let changed = client.post(&format!("/v1/subscriptions/{}", sub.body["id"].as_str().unwrap()), &change).await;
+    assert_eq!(changed.status, 200, "{:#}", changed.body);
+    let amounts: Vec<i64> = lines_of(&client, &changed.body).await.1.iter().map(|line| line.2).collect();
+    assert_eq!(amounts, [-8950, 3 * 700 + 1000]);
+
+    let mut package = monthly.to_vec();
+    package.extend([
+        ("unit_amount", "500"),
+        ("transform_quantity[divide_by]", "100"),
+        ("transform_quantity[round]", "up"),
+    ]);
+    let package = id(&price(&client, &package).await);
+    let mut fraction = monthly.to_vec();
+    fraction.push(("unit_amount_decimal", "0.5"));
+    let fraction = id(&price(&client, &fraction).await);
+    let mut form = vec![
+        ("customer", customer),
+        ("items[0][price]", package.as_str()),
+        ("items[0][quantity]", "250"),
+        ("items[1][price]", fraction.as_str()),
+        ("items[1][quantity]", "3"),
+    ];
+    form.extend(by_invoice);
+    let sub = client.post("/v1/subscriptions", &form).await;
+    assert_eq!(sub.status, 200, "{:#}", sub.body);
+    let (_, lines) = lines_of(&client, &sub.body).await;
+    assert_eq!(
+        lines,
+        [line("250 × P (at $5.00 per 100 / month)", 250, 1500), line("3 × P (at $0.005 / month)", 3, 2)],
+        "three packages of 100 (rounded up); 1.5¢ rounds to 2¢"
+    );
+});

@@ -7,12 +7,12 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use super::invoicing::{self, DRAFT_WINDOW, DunningOutcome, NewInvoice};
-use super::money;
 use super::period::{Cadence, civil_from_days};
+use super::{money, pricing};
 use crate::Timestamp;
 use crate::objects::customer::Customer;
 use crate::objects::invoice::{Invoice, LineItem, Period};
-use crate::objects::price::Price;
+use crate::objects::price::{BillingScheme, Price};
 use crate::objects::subscription::{
     BillingMode, BillingModeType, CancellationDetails, CollectionMethod, Items, Status, Subscription, SubscriptionItem,
     TrialSettings, plan_of,
@@ -167,12 +167,12 @@ pub(super) fn period_lines(
     sub.items
         .data
         .iter()
-        .map(|item| {
+        .flat_map(|item| {
             let period = Period { start: item.current_period_start, end: item.current_period_end };
             let name = names.get(&item.price.product).map(String::as_str).unwrap_or("Subscription");
             if trial {
                 let description = format!("Trial period for {name}");
-                return invoicing::subscription_line(
+                return vec![invoicing::subscription_line(
                     &sub.id,
                     item,
                     0,
@@ -181,7 +181,7 @@ pub(super) fn period_lines(
                     false,
                     &sub.default_tax_rates,
                     sub.livemode,
-                );
+                )];
             }
             let full = item.amount();
             let cadence = cadence(&item.price);
@@ -192,34 +192,68 @@ pub(super) fn period_lines(
                 }
                 _ => (full, false),
             };
-            let description = if proration {
-                format!("Remaining time on {} × {name} after {}", item.quantity, date(period.start))
-            } else {
-                describe(item, name)
+            let line = |amount, description| {
+                invoicing::subscription_line(
+                    &sub.id,
+                    item,
+                    amount,
+                    description,
+                    period,
+                    proration,
+                    &sub.default_tax_rates,
+                    sub.livemode,
+                )
             };
-            invoicing::subscription_line(
-                &sub.id,
-                item,
-                amount,
-                description,
-                period,
-                proration,
-                &sub.default_tax_rates,
-                sub.livemode,
-            )
+            if proration {
+                return vec![line(
+                    amount,
+                    format!("Remaining time on {} × {name} after {}", item.quantity, date(period.start)),
+                )];
+            }
+            if item.price.billing_scheme != BillingScheme::Tiered {
+                return vec![line(amount, describe(item, name))];
+            }
+            // A tiered price bills each tier's units and flat fee as lines of their own, as Stripe's invoices do.
+            pricing::charges(&item.price, item.quantity)
+                .into_iter()
+                .map(|charge| {
+                    let mut tier_line = line(charge.amount, describe_tier(item, name, &charge));
+                    tier_line.quantity = Some(charge.quantity);
+                    tier_line.quantity_decimal = Some(charge.quantity.to_string());
+                    tier_line.pricing["unit_amount_decimal"] = charge.rate.text().into();
+                    tier_line
+                })
+                .collect()
         })
         .collect()
 }
 
-/// "1 × Pro (at $20.00 / month)", as Stripe words a subscription line.
+/// "1 × Pro (at $20.00 / month)", "250 × Pro (at $5.00 per 100 / month)", as Stripe words a subscription line.
 fn describe(item: &SubscriptionItem, name: &str) -> String {
-    let price = money::format(item.price.unit_amount.unwrap_or(0), &item.price.currency);
-    let every = match &item.price.recurring {
+    let rate = pricing::charges(&item.price, item.quantity).first().map(|charge| charge.rate).unwrap_or_default();
+    let rate = money::format_rate(rate, &item.price.currency);
+    let per = item.price.transform_quantity.as_ref().map(|t| format!(" per {}", t.divide_by)).unwrap_or_default();
+    format!("{} × {name} (at {rate}{per} / {})", item.quantity, every(&item.price))
+}
+
+/// "31 × Usage (Tier 2 at $0.036 / month)" for a tier's units, "Usage (Tier 1 at $9.00 / month)" for its flat fee.
+fn describe_tier(item: &SubscriptionItem, name: &str, charge: &pricing::Charge) -> String {
+    let rate = money::format_rate(charge.rate, &item.price.currency);
+    let tier = charge.tier.unwrap_or(1);
+    let what = format!("{name} (Tier {tier} at {rate} / {})", every(&item.price));
+    match charge.kind {
+        pricing::Kind::Units => format!("{} × {what}", charge.quantity),
+        pricing::Kind::Flat => what,
+    }
+}
+
+/// "month", "every 3 months", as line descriptions name a price's interval.
+fn every(price: &Price) -> String {
+    match &price.recurring {
         Some(r) if r.interval_count > 1 => format!("every {} {}s", r.interval_count, interval_word(r)),
         Some(r) => interval_word(r).to_owned(),
         None => "once".into(),
-    };
-    format!("{} × {name} (at {price} / {every})", item.quantity)
+    }
 }
 
 fn interval_word(recurring: &crate::objects::price::Recurring) -> &'static str {

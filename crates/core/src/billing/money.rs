@@ -28,6 +28,18 @@ pub fn format(amount: i64, currency_code: &str) -> String {
     }
 }
 
+/// A rate that may hold fractions of a minor unit, with every decimal it has: 3.6 cents is "$0.036".
+pub fn format_rate(rate: super::pricing::Rate, currency_code: &str) -> String {
+    let text = rate.text();
+    let Some((whole, fraction)) = text.split_once('.') else { return format(rate.rounded(), currency_code) };
+    let mut shown = format(whole.parse().unwrap_or(0), currency_code);
+    // The extra digits follow the last digit the whole amount printed (before a currency code written after it).
+    let at = shown.rfind(|c: char| c.is_ascii_digit()).map_or(shown.len(), |at| at + 1);
+    let point = if currency::decimals(currency_code) == 0 { "." } else { "" };
+    shown.insert_str(at, &format!("{point}{fraction}"));
+    shown
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -36,5 +48,14 @@ mod tests {
         assert_eq!(super::format(123456789, "eur"), "€1,234,567.89");
         assert_eq!(super::format(1000, "jpy"), "¥1,000");
         assert_eq!(super::format(-550, "chf"), "-5.50 CHF");
+    }
+
+    #[test]
+    fn rates_keep_their_fractions_of_a_minor_unit() {
+        use crate::billing::pricing::Rate;
+        assert_eq!(super::format_rate(Rate::parse("3.6"), "usd"), "$0.036");
+        assert_eq!(super::format_rate(Rate::parse("1250"), "usd"), "$12.50");
+        assert_eq!(super::format_rate(Rate::parse("0.25"), "jpy"), "¥0.25");
+        assert_eq!(super::format_rate(Rate::parse("550.5"), "chf"), "5.505 CHF");
     }
 }

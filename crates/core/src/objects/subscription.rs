@@ -222,9 +222,9 @@ pub struct SubscriptionItem {
 }
 
 impl SubscriptionItem {
-    /// A full period's amount before discounts and taxes.
+    /// A full period's amount before discounts and taxes, by the price's billing scheme.
     pub fn amount(&self) -> i64 {
-        self.price.unit_amount.unwrap_or(0) * self.quantity
+        crate::billing::pricing::amount(&self.price, self.quantity)
     }
 }
 
