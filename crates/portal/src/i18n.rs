@@ -100,6 +100,11 @@ impl Lang {
         money::format(&self.locale, &self.tag, amount, currency)
     }
 
+    /// A rate in minor units given as decimal text, keeping fractions of a minor unit ("3.6" cents: "$0.036").
+    pub fn money_rate(&self, minor: &str, currency: &str) -> String {
+        money::format_rate(&self.locale, &self.tag, minor, currency)
+    }
+
     /// A date (unix seconds, shown in UTC) formatted for this locale, medium length ("Nov 25, 2026").
     pub fn date(&self, unix: i64) -> String {
         dates::format(&self.locale, &self.tag, unix)

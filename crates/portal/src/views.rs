@@ -3,11 +3,12 @@
 
 use std::collections::BTreeMap;
 
+use portico_core::billing::pricing;
 use portico_core::objects::address::{Address, Shipping};
 use portico_core::objects::billing_portal::configuration::Features;
 use portico_core::objects::invoice::{Invoice, Status as InvoiceStatus};
 use portico_core::objects::payment_method::PaymentMethod;
-use portico_core::objects::price::{Interval, Price, UsageType};
+use portico_core::objects::price::{BillingScheme, Interval, Price, UsageType};
 use portico_core::objects::subscription::{Status, Subscription};
 
 use crate::i18n::Lang;
@@ -51,6 +52,7 @@ pub fn subscription_row(
         .map(|item| products.get(&item.price.product).map_or(item.price.product.as_str(), String::as_str))
         .collect();
     let price = match &sub.items.data[..] {
+        [item] if let Some(total) = tiered_total_label(lang, &item.price, item.quantity) => total,
         [item] => {
             let each = price_label(lang, &item.price);
             if item.quantity == 1 { each } else { lang.t1("quantity-times", "quantity", &item.quantity.to_string()) + " · " + &each }
@@ -101,17 +103,42 @@ fn subscription_badge(lang: &Lang, status: Status) -> Badge {
 /// "$10.00 per month", "¥1,200 every 3 months", "$0.05 per unit used, billed monthly" (metered), or the bare
 /// amount for a one-off price.
 pub fn price_label(lang: &Lang, price: &Price) -> String {
-    let amount = lang.money(price.unit_amount.unwrap_or_default(), &price.currency);
-    let Some(recurring) = &price.recurring else { return amount };
+    let rate = lang.money_rate(price.unit_amount_decimal.as_deref().unwrap_or("0"), &price.currency);
+    let Some(recurring) = &price.recurring else { return rate };
     let metered = recurring.usage_type == UsageType::Metered;
+    let every = every(lang, price);
+    if price.billing_scheme == BillingScheme::Tiered {
+        // What one unit costs: tiers usually fall with quantity, so it is where the price starts.
+        let one = lang.money(pricing::amount(price, 1), &price.currency);
+        return lang.t2("price-tiered", ("amount", &one), ("every", &every));
+    }
+    let amount = match &price.transform_quantity {
+        Some(package) => lang.t2("price-package", ("amount", &rate), ("size", &package.divide_by.to_string())),
+        None => rate,
+    };
+    if metered { lang.t2("price-metered", ("amount", &amount), ("every", &every)) } else { format!("{amount} {every}") }
+}
+
+/// `quantity` of a tiered price and what it costs each period ("12 units, $89.50 per month"); `None` for other
+/// prices, whose label times the quantity says it.
+pub fn tiered_total_label(lang: &Lang, price: &Price, quantity: i64) -> Option<String> {
+    (price.billing_scheme == BillingScheme::Tiered && price.recurring.is_some()).then(|| {
+        let total = format!("{} {}", lang.money(pricing::amount(price, quantity), &price.currency), every(lang, price));
+        lang.t2("price-tiered-total", ("quantity", &quantity.to_string()), ("amount", &total))
+    })
+}
+
+/// "per month", or "monthly" after "billed" for a metered price.
+fn every(lang: &Lang, price: &Price) -> String {
+    let Some(recurring) = &price.recurring else { return String::new() };
     let (licensed, billed) = match recurring.interval {
         Interval::Day => ("interval-day", "billed-day"),
         Interval::Week => ("interval-week", "billed-week"),
         Interval::Month => ("interval-month", "billed-month"),
         Interval::Year => ("interval-year", "billed-year"),
     };
-    let every = lang.tn(if metered { billed } else { licensed }, "count", recurring.interval_count);
-    if metered { lang.t2("price-metered", ("amount", &amount), ("every", &every)) } else { format!("{amount} {every}") }
+    let metered = recurring.usage_type == UsageType::Metered;
+    lang.tn(if metered { billed } else { licensed }, "count", recurring.interval_count)
 }
 
 pub struct PaymentMethodRow {
@@ -230,5 +257,27 @@ mod tests {
             price(json!({ "interval": "month", "interval_count": 3, "usage_type": "metered", "meter": "mtr_1" }));
         assert_eq!(price_label(&en, &quarterly), "$0.05 per unit used, billed every 3 months");
         assert!(price_label(&ja, &metered).contains("毎月のご請求"), "{}", price_label(&ja, &metered));
+    }
+
+    fn priced(fields: serde_json::Value) -> Price {
+        let mut params = json!({ "currency": "usd", "recurring": { "interval": "month" } });
+        params.as_object_mut().unwrap().extend(fields.as_object().unwrap().clone());
+        Price::create(serde_json::from_value::<PriceCreate>(params).unwrap(), "prod_A".into(), "", false, 0).unwrap()
+    }
+
+    #[test]
+    fn tiered_package_and_fractional_prices_say_what_they_charge() {
+        let (en, ja) = (Lang::english(), Lang::negotiate(Some("ja"), &[], None));
+        let tiered = priced(json!({
+            "billing_scheme": "tiered", "tiers_mode": "graduated",
+            "tiers": [{ "up_to": 5, "unit_amount": 700, "flat_amount": 1000 }, { "up_to": "inf", "unit_amount": 600 }],
+        }));
+        assert_eq!(price_label(&en, &tiered), "From $17.00 per month", "one unit and the base fee");
+        assert_eq!(super::tiered_total_label(&en, &tiered, 6).as_deref(), Some("6 units, $51.00 per month"));
+        assert_eq!(price_label(&ja, &tiered), "毎月 $17.00 から");
+        let package = priced(json!({ "unit_amount": 500, "transform_quantity": { "divide_by": 100, "round": "up" } }));
+        assert_eq!(price_label(&en, &package), "$5.00 per 100 units per month");
+        assert_eq!(super::tiered_total_label(&en, &package, 250), None);
+        assert_eq!(price_label(&en, &priced(json!({ "unit_amount_decimal": "0.5" }))), "$0.005 per month");
     }
 }

@@ -146,3 +146,35 @@ both_backends!(a_connected_accounts_branding_shows_with_on_behalf_of, |server: T
     // The subscription was not made on behalf of the connected account, so it is not shown here.
     assert!(home.texts("[data-test=subscription]").is_empty(), "{}", home.body);
 });
+
+both_backends!(a_tiered_plan_shows_its_quantity_and_what_it_costs, |server: TestServer| async move {
+    let client = server.client();
+    let customer = id(&post(&client, "/v1/customers", &[("name", "Tiers")]).await);
+    let product = id(&post(&client, "/v1/products", &[("name", "Seats")]).await);
+    let tiers = [
+        ("product", product.as_str()),
+        ("currency", "usd"),
+        ("recurring[interval]", "month"),
+        ("billing_scheme", "tiered"),
+        ("tiers_mode", "volume"),
+        ("tiers[0][up_to]", "10"),
+        ("tiers[0][unit_amount]", "1000"),
+        ("tiers[1][up_to]", "inf"),
+        ("tiers[1][unit_amount]", "800"),
+    ];
+    let price = id(&post(&client, "/v1/prices", &tiers).await);
+    let subscription = [
+        ("customer", customer.as_str()),
+        ("items[0][price]", price.as_str()),
+        ("items[0][quantity]", "12"),
+        ("collection_method", "send_invoice"),
+        ("days_until_due", "30"),
+    ];
+    post(&client, "/v1/subscriptions", &subscription).await;
+    let home = open(&client, &[("customer", &customer)]).await.get("/p/").await;
+    let subscriptions = home.texts("[data-test=subscription]");
+    let shown = &subscriptions[0];
+    assert!(shown.contains("12 units, $96.00 per month"), "every seat at the second tier: {shown}");
+    let invoices = home.texts("[data-test=invoice]");
+    assert!(invoices[0].contains("$96.00"), "{invoices:?}");
+});

@@ -30,13 +30,20 @@ pub fn format(amount: i64, currency_code: &str) -> String {
 
 /// A rate that may hold fractions of a minor unit, with every decimal it has: 3.6 cents is "$0.036".
 pub fn format_rate(rate: super::pricing::Rate, currency_code: &str) -> String {
-    let text = rate.text();
-    let Some((whole, fraction)) = text.split_once('.') else { return format(rate.rounded(), currency_code) };
-    let mut shown = format(whole.parse().unwrap_or(0), currency_code);
-    // The extra digits follow the last digit the whole amount printed (before a currency code written after it).
-    let at = shown.rfind(|c: char| c.is_ascii_digit()).map_or(shown.len(), |at| at + 1);
-    let point = if currency::decimals(currency_code) == 0 { "." } else { "" };
-    shown.insert_str(at, &format!("{point}{fraction}"));
+    rate_shown(&rate.text(), currency_code, |whole| format(whole, currency_code))
+}
+
+/// A rate given as decimal text of minor units (`"3.6"`), shown by `format` (which rounds to the currency's
+/// digits) for its whole minor units, the further digits following the last digit `format` printed (after a
+/// "." for a currency without minor digits). Shared with the portal's localized formatter.
+pub fn rate_shown(minor: &str, currency_code: &str, format: impl FnOnce(i64) -> String) -> String {
+    let (whole, fraction) = minor.split_once('.').unwrap_or((minor, ""));
+    let mut shown = format(whole.parse().unwrap_or(0));
+    if !fraction.is_empty() {
+        let at = shown.rfind(|c: char| c.is_ascii_digit()).map_or(shown.len(), |at| at + 1);
+        let point = if currency::decimals(&currency_code.to_ascii_lowercase()) == 0 { "." } else { "" };
+        shown.insert_str(at, &std::format!("{point}{fraction}"));
+    }
     shown
 }
 

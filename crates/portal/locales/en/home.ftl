@@ -21,6 +21,12 @@ interval-year = { $count ->
     [one] per year
    *[other] every { $count } years
 }
+# A tiered price, by what one unit costs. $amount: that cost; $every: interval-* above.
+price-tiered = From { $amount } { $every }
+# A tiered price's quantity and total. $quantity: units; $amount: the total and its interval ("$89.50 per month").
+price-tiered-total = { $quantity } units, { $amount }
+# A price per package of units. $amount: one package's price; $size: units in a package.
+price-package = { $amount } per { $size } units
 # A metered price. $amount: one unit's price; $every: billed-* below.
 price-metered = { $amount } per unit used, billed { $every }
 billed-day = { $count ->

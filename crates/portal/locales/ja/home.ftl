@@ -21,6 +21,12 @@ interval-year = { $count ->
     [1] 毎年
    *[other] { $count } 年ごと
 }
+# A tiered price, by what one unit costs. $amount: that cost; $every: interval-* above.
+price-tiered = { $every } { $amount } から
+# A tiered price's quantity and total. $quantity: units; $amount: the total and its interval ("$89.50 per month").
+price-tiered-total = { $quantity } 単位：{ $amount }
+# A price per package of units. $amount: one package's price; $size: units in a package.
+price-package = { $size } 単位あたり { $amount }
 # A metered price. $amount: one unit's price; $every: billed-* below.
 price-metered = 使用量 1 単位あたり { $amount }（{ $every }のご請求）
 billed-day = { $count ->

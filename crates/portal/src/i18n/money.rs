@@ -42,6 +42,11 @@ pub(super) fn format(locale: &LanguageIdentifier, tag: &str, amount: i64, curren
     })
 }
 
+/// A price's rate in minor units, which may hold fractions of one (`"3.6"`: 3.6 cents, shown "$0.036").
+pub(super) fn format_rate(locale: &LanguageIdentifier, tag: &str, minor: &str, currency: &str) -> String {
+    portico_core::billing::money::rate_shown(minor, currency, |whole| format(locale, tag, whole, currency))
+}
+
 #[cfg(test)]
 mod tests {
     use crate::i18n::Lang;
@@ -91,6 +96,14 @@ mod tests {
     #[test]
     fn the_region_changes_digit_grouping() {
         assert_eq!(money("en-IN", 123_456_789, "inr"), "₹12,34,567.89");
+    }
+
+    #[test]
+    fn rates_keep_their_fractions_of_a_minor_unit() {
+        let rate = |tag, minor, currency| Lang::negotiate(Some(tag), &[], None).money_rate(minor, currency);
+        assert_eq!(rate("en", "3.6", "usd"), "$0.036");
+        assert_eq!(rate("en", "500", "usd"), "$5.00");
+        assert_eq!(rate("ja", "0.5", "jpy"), "￥0.5");
     }
 
     #[test]

@@ -231,7 +231,7 @@ fn per_day(price: &Price, quantity: i64) -> Option<(i128, i128)> {
         Interval::Month => 30,
         Interval::Year => 365,
     } * recurring.interval_count;
-    Some((i128::from(price.unit_amount?) * i128::from(quantity), i128::from(days.max(1))))
+    Some((i128::from(portico_core::billing::pricing::amount(price, quantity)), i128::from(days.max(1))))
 }
 
 /// Whether the change ends a trial now (spec §3.2: unless `trial_update_behavior=continue_trial`).
