@@ -6,7 +6,7 @@
 //! shown again with each error next to its input and what was typed kept.
 
 mod fields;
-mod regions;
+pub(crate) mod regions;
 mod tax_ids;
 
 use askama::Template;

@@ -15,6 +15,7 @@ use portico_core::objects::subscription::Subscription;
 use portico_core::objects::tax_id::TaxId;
 use portico_store::{ListQuery, TxExt};
 
+use crate::address_format;
 use crate::context::Visit;
 use crate::refusal::Refusal;
 use crate::render::{self, Chrome, Page};
@@ -133,8 +134,8 @@ async fn billing(visit: &mut Visit, editable: bool) -> Result<Billing, Refusal> 
         name: customer.name.clone().filter(|name| !name.is_empty()),
         email: customer.email.clone().filter(|email| !email.is_empty()),
         phone: customer.phone.clone().filter(|phone| !phone.is_empty()),
-        address: customer.address.as_ref().map(views::address_lines).unwrap_or_default(),
-        shipping: customer.shipping.as_ref().map(views::shipping_lines).unwrap_or_default(),
+        address: customer.address.as_ref().map(|a| address_format::lines(&visit.lang, a)).unwrap_or_default(),
+        shipping: customer.shipping.as_ref().map(|s| views::shipping_lines(&visit.lang, s)).unwrap_or_default(),
         tax_ids: Vec::new(),
         editable,
     };

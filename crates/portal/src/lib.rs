@@ -4,6 +4,7 @@
 //! Every page is server-rendered HTML that works without JavaScript; each request runs in one transaction
 //! scoped to the session's customer and account ([`context::Visit`]).
 
+mod address_format;
 mod billing;
 mod branding;
 mod context;

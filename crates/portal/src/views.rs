@@ -4,13 +4,14 @@
 use std::collections::BTreeMap;
 
 use portico_core::billing::pricing;
-use portico_core::objects::address::{Address, Shipping};
+use portico_core::objects::address::Shipping;
 use portico_core::objects::billing_portal::configuration::Features;
 use portico_core::objects::invoice::{Invoice, Status as InvoiceStatus};
 use portico_core::objects::payment_method::PaymentMethod;
 use portico_core::objects::price::{BillingScheme, Interval, Price, UsageType};
 use portico_core::objects::subscription::{Status, Subscription};
 
+use crate::address_format;
 use crate::i18n::Lang;
 use crate::subscription_actions::{self, Actions};
 
@@ -211,24 +212,9 @@ pub fn invoice_row(lang: &Lang, invoice: &Invoice) -> InvoiceRow {
 }
 
 /// An address as the lines an envelope would carry (no localized ordering yet: Western order for all).
-pub fn address_lines(address: &Address) -> Vec<String> {
-    let city_line = [&address.postal_code, &address.city, &address.state]
-        .into_iter()
-        .flatten()
-        .filter(|part| !part.is_empty())
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(" ");
-    [address.line1.clone(), address.line2.clone(), Some(city_line), address.country.clone()]
-        .into_iter()
-        .flatten()
-        .filter(|line| !line.trim().is_empty())
-        .collect()
-}
-
-pub fn shipping_lines(shipping: &Shipping) -> Vec<String> {
+pub fn shipping_lines(lang: &Lang, shipping: &Shipping) -> Vec<String> {
     let mut lines = vec![shipping.name.clone()];
-    lines.extend(address_lines(&shipping.address));
+    lines.extend(address_format::lines(lang, &shipping.address));
     lines.extend(shipping.phone.clone());
     lines
 }

@@ -363,6 +363,9 @@ both_backends!(saving_updates_the_customer_and_goes_home_with_a_notice, |server:
     assert_eq!(after["address"]["country"], "DE");
     assert_eq!(after["address"]["state"], Value::Null);
     assert_eq!(after["shipping"], Value::Null);
+    let home = portal.get("/p/").await;
+    let shown = home.one("[data-test=address]").inner_html();
+    assert_eq!(shown, "1 Main St<br>Suite 5<br>12345 Springfield<br>Germany", "a German address, German order");
 
     let updated = events(&client, "customer.updated").await;
     assert_eq!(updated.len(), 1, "one event for the one save");

@@ -12,6 +12,7 @@ use portico_core::objects::invoice::{Invoice, LineItem, Status};
 use portico_core::objects::tax_rate::TaxBehavior;
 use portico_store::{StoreError, Tx, TxExt};
 
+use crate::address_format;
 use crate::i18n::Lang;
 use crate::views::{self, Badge};
 
@@ -83,7 +84,7 @@ pub async fn summarize(lang: &Lang, tx: &mut dyn Tx, scope: &Scope, invoice: &In
         issued: lang.date(invoice.status_transitions.finalized_at.unwrap_or(invoice.created)),
         due: invoice.due_date.map(|due| lang.date(due)),
         paid: invoice.status_transitions.paid_at.map(|paid| lang.date(paid)),
-        bill_to: bill_to(invoice),
+        bill_to: bill_to(lang, invoice),
         lines: invoice.lines.data.iter().map(|line| self::line(lang, line)).collect(),
         totals,
         amount_due,
@@ -111,7 +112,7 @@ async fn coupon_name(tx: &mut dyn Tx, scope: &Scope, discount: &str) -> Result<O
     Ok(coupon.map(|coupon| coupon.name.filter(|name| !name.trim().is_empty()).unwrap_or(coupon.id)))
 }
 
-fn bill_to(invoice: &Invoice) -> Vec<String> {
+fn bill_to(lang: &Lang, invoice: &Invoice) -> Vec<String> {
     let mut lines: Vec<String> = [&invoice.customer_name, &invoice.customer_email]
         .into_iter()
         .flatten()
@@ -119,7 +120,7 @@ fn bill_to(invoice: &Invoice) -> Vec<String> {
         .cloned()
         .collect();
     let address = invoice.customer_address.clone().and_then(|value| serde_json::from_value::<Address>(value).ok());
-    lines.extend(address.as_ref().map(views::address_lines).unwrap_or_default());
+    lines.extend(address.as_ref().map(|address| address_format::lines(lang, address)).unwrap_or_default());
     lines
 }
 
