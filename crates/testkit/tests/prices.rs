@@ -534,10 +534,12 @@ both_backends!(subscriptions_bill_tiers_packages_and_fractional_amounts, |server
     form.extend(by_invoice);
     let sub = client.post("/v1/subscriptions", &form).await;
     assert_eq!(sub.status, 200, "{:#}", sub.body);
-    let (_, lines) = lines_of(&client, &sub.body).await;
+    let (invoice, lines) = lines_of(&client, &sub.body).await;
     assert_eq!(
         lines,
         [line("250 × P (at $5.00 per 100 / month)", 250, 1500), line("3 × P (at $0.005 / month)", 3, 2)],
         "three packages of 100 (rounded up); 1.5¢ rounds to 2¢"
     );
+    let page = reqwest::get(invoice["hosted_invoice_url"].as_str().unwrap()).await.unwrap().text().await.unwrap();
+    assert!(page.contains("$0.005"), "the invoice page shows the rate to the tenth of a cent");
 });

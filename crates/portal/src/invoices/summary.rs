@@ -126,20 +126,18 @@ fn bill_to(lang: &Lang, invoice: &Invoice) -> Vec<String> {
 
 fn line(lang: &Lang, line: &LineItem) -> Line {
     let quantity = line.quantity.unwrap_or(1);
-    let unit = line
-        .pricing
-        .get("unit_amount_decimal")
-        .and_then(|value| value.as_str())
-        .and_then(|text| text.parse::<f64>().ok())
-        .map(|unit| unit.round() as i64)
-        .unwrap_or(if quantity == 0 { line.amount } else { line.amount / quantity });
+    // The price's rate as the line billed it, fractions of a cent included ("$0.036").
+    let unit = match line.pricing.get("unit_amount_decimal").and_then(|value| value.as_str()) {
+        Some(rate) => lang.money_rate(rate, &line.currency),
+        None => lang.money(if quantity == 0 { line.amount } else { line.amount / quantity }, &line.currency),
+    };
     let period = (line.period.end > line.period.start)
         .then(|| format!("{} – {}", lang.date(line.period.start), lang.date(line.period.end)));
     Line {
         description: line.description.clone().filter(|text| !text.trim().is_empty()).unwrap_or_else(|| "—".into()),
         period,
         quantity: quantity.to_string(),
-        unit_price: lang.money(unit, &line.currency),
+        unit_price: unit,
         amount: lang.money(line.amount, &line.currency),
     }
 }
