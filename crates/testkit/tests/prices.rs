@@ -461,8 +461,8 @@ async fn lines_of(client: &Client, sub: &serde_json::Value) -> (serde_json::Valu
     (invoice, lines)
 }
 
-/// A subscription bills each billing scheme as Stripe does: tiers line by line, packages and fractions of a
-/// cent rounded; a change prorates what the tiers charge.
+// A subscription bills each billing scheme as Stripe does: tiers line by line, packages and fractions of a
+// cent rounded; a change prorates what the tiers charge.
 both_backends!(subscriptions_bill_tiers_packages_and_fractional_amounts, |server: TestServer| async move {
     let client = server.client();
     let p = product(&client).await;
