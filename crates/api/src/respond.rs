@@ -124,16 +124,11 @@ pub async fn emit_wire(ctx: &Ctx, tx: &mut dyn Tx, kind: &str, wire: String) -> 
     record(ctx, tx, kind, wire, None).await
 }
 
-/// Appends a `*.updated` event for an object given as wire JSON text and as that text parsed (`after`).
-pub async fn emit_changed(
-    ctx: &Ctx,
-    tx: &mut dyn Tx,
-    kind: &str,
-    wire: String,
-    after: &Value,
-    before: &Value,
-) -> Result<(), ApiError> {
-    record(ctx, tx, kind, wire, previous_attributes(before, after)).await
+/// Appends a `*.updated` event for an object given as wire JSON text, `before` being its wire text before the
+/// change (as [`wire_json`] writes both).
+pub async fn emit_changed(ctx: &Ctx, tx: &mut dyn Tx, kind: &str, wire: String, before: &str) -> Result<(), ApiError> {
+    let previous = portico_core::objects::event::previous_attributes_of_text(before, &wire);
+    record(ctx, tx, kind, wire, previous).await
 }
 
 /// An object's row for the store and its wire shape as JSON text, from one serialization.

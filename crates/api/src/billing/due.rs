@@ -48,7 +48,7 @@ async fn subscription(ctx: &Ctx, tx: &mut dyn Tx, id: &str) -> Result<(), ApiErr
         let params = portico_core::objects::subscription::SubscriptionResume::default();
         return crate::resources::subscription_pause::resume_subscription(ctx, tx, id, params).await.map(drop);
     }
-    let before = respond::wire(&sub)?;
+    let before = respond::wire_json(&sub)?;
     let mut customer = crate::resources::customers::load(ctx, tx, &sub.customer.clone(), "customer").await?;
     // A schedule's phase change at the period's end comes before the renewal, which bills the new phase.
     if let Some(id) = sub.schedule.clone()
@@ -96,7 +96,7 @@ async fn schedule(ctx: &Ctx, tx: &mut dyn Tx, id: &str) -> Result<(), ApiError> 
         Some(sub) => tx.load_for_update::<Subscription>(ctx.scope(), sub).await?,
         None => None,
     };
-    let before = sub.as_ref().map(respond::wire).transpose()?;
+    let before = sub.as_ref().map(respond::wire_json).transpose()?;
     let mut customer = crate::resources::customers::load(ctx, tx, &schedule.customer.clone(), "customer").await?;
     super::schedules::advance(ctx, tx, &mut schedule, sub.as_mut(), &mut customer).await?;
     if let (Some(sub), Some(before)) = (sub, before) {
@@ -106,37 +106,47 @@ async fn schedule(ctx: &Ctx, tx: &mut dyn Tx, id: &str) -> Result<(), ApiError> 
 }
 
 /// Saves a subscription the engine changed, with `customer.subscription.deleted` when it ended and
-/// `customer.subscription.updated` otherwise.
-pub async fn save_subscription(
-    ctx: &Ctx,
-    tx: &mut dyn Tx,
-    sub: &Subscription,
-    before: &serde_json::Value,
-) -> Result<(), ApiError> {
-    // One serialization for the row, the event and the comparison (parsing it back costs less than building a
-    // `Value` from the subscription and printing that again).
+/// `customer.subscription.updated` otherwise. `before` is its wire text before the change ([`respond::wire_json`]).
+pub async fn save_subscription(ctx: &Ctx, tx: &mut dyn Tx, sub: &Subscription, before: &str) -> Result<(), ApiError> {
+    // One serialization for the row, the event and the comparison. The texts are compared, and read only for the
+    // members below and those that changed, never built into `Value` trees.
     let (row, wire) = respond::row_and_wire(sub)?;
-    let after: serde_json::Value = serde_json::from_str(&wire).map_err(ApiError::internal)?;
-    if &after == before {
+    if wire == before {
         return Ok(());
     }
     tx.update_json(ctx.scope(), row).await?;
-    let was = before["status"].as_str().unwrap_or_default();
-    if sub.status == Status::Canceled && was != "canceled" {
+    let was: Members = serde_json::from_str(before).map_err(ApiError::internal)?;
+    if sub.status == Status::Canceled && was.status != Status::Canceled {
         return respond::emit(ctx, tx, "customer.subscription.deleted", sub, None).await;
     }
-    respond::emit_changed(ctx, tx, "customer.subscription.updated", wire, &after, before).await?;
-    if !before["pending_update"].is_null() && sub.pending_update.is_none() {
-        let applied = before["items"] != after["items"] || before["status"] != after["status"];
-        let kind = if applied { "pending_update_applied" } else { "pending_update_expired" };
+    let expired_or_applied = match was.pending_update.is_some() && sub.pending_update.is_none() {
+        true => {
+            let now: Members = serde_json::from_str(&wire).map_err(ApiError::internal)?;
+            let applied = was.items.get() != now.items.get() || was.status != sub.status;
+            Some(if applied { "pending_update_applied" } else { "pending_update_expired" })
+        }
+        false => None,
+    };
+    respond::emit_changed(ctx, tx, "customer.subscription.updated", wire, before).await?;
+    if let Some(kind) = expired_or_applied {
         respond::emit(ctx, tx, &format!("customer.subscription.{kind}"), sub, None).await?;
     }
-    match (was, sub.status) {
-        ("paused", Status::Paused) => Ok(()),
+    match (was.status, sub.status) {
+        (Status::Paused, Status::Paused) => Ok(()),
         (_, Status::Paused) => respond::emit(ctx, tx, "customer.subscription.paused", sub, None).await,
-        ("paused", _) => respond::emit(ctx, tx, "customer.subscription.resumed", sub, None).await,
+        (Status::Paused, _) => respond::emit(ctx, tx, "customer.subscription.resumed", sub, None).await,
         _ => Ok(()),
     }
+}
+
+/// What [`save_subscription`] reads of a subscription's wire text.
+#[derive(serde::Deserialize)]
+struct Members<'a> {
+    status: Status,
+    #[serde(borrow)]
+    pending_update: Option<&'a serde_json::value::RawValue>,
+    #[serde(borrow)]
+    items: &'a serde_json::value::RawValue,
 }
 
 pub(crate) async fn pending_items(
@@ -167,7 +177,7 @@ async fn invoice(ctx: &Ctx, tx: &mut dyn Tx, id: &str) -> Result<(), ApiError> {
         Some(sub) => tx.load_for_update::<Subscription>(ctx.scope(), sub).await?,
         None => None,
     };
-    let sub_before = sub.as_ref().map(respond::wire).transpose()?;
+    let sub_before = sub.as_ref().map(respond::wire_json).transpose()?;
     let mut customer = crate::resources::customers::load(ctx, tx, &invoice.customer.clone(), "customer").await?;
     let payment_method =
         invoice.default_payment_method.clone().or_else(|| super::payment_method_of(sub.as_ref(), &customer));

@@ -35,7 +35,7 @@ pub async fn subscription_delete(ctx: Ctx, Path(id): Path<String>, _: Params<NoP
     };
     let removed =
         tx.load::<Discount>(ctx.scope(), &first).await?.ok_or_else(|| ApiError::no_such("discount", &first, "id"))?;
-    let before = respond::wire(&sub)?;
+    let before = respond::wire_json(&sub)?;
     let gone = std::mem::take(&mut sub.discounts);
     save_subscription(&ctx, tx, &sub, &before).await?;
     crate::billing::discounts::removed(&ctx, tx, &gone).await?;

@@ -304,7 +304,7 @@ pub async fn send(ctx: Ctx, Path(id): Path<String>, Params { expand, .. }: Param
             Some(sub) => tx.load_for_update::<Subscription>(ctx.scope(), sub).await?,
             None => None,
         };
-        let sub_before = sub.as_ref().map(respond::wire).transpose()?;
+        let sub_before = sub.as_ref().map(respond::wire_json).transpose()?;
         collect::finalize(&ctx, tx, &mut invoice, &mut customer, sub.as_mut()).await?;
         tx.save(ctx.scope(), &invoice).await?;
         if let (Some(sub), Some(before)) = (sub, sub_before) {

@@ -113,7 +113,7 @@ pub async fn finalize(
         invoice.auto_advance = auto;
     }
     let mut sub = subscription_of(&ctx, tx, &invoice).await?;
-    let before = sub.as_ref().map(respond::wire).transpose()?;
+    let before = sub.as_ref().map(respond::wire_json).transpose()?;
     collect::finalize(&ctx, tx, &mut invoice, &mut customer, sub.as_mut()).await?;
     tx.save(ctx.scope(), &invoice).await?;
     if let (Some(sub), Some(before)) = (sub, before) {
@@ -164,7 +164,7 @@ pub async fn pay_invoice(
     let mut customer = at_customer_time(ctx, tx, &invoice).await?;
     let _ = params.forgive;
     let mut sub = subscription_of(ctx, tx, &invoice).await?;
-    let before = sub.as_ref().map(respond::wire).transpose()?;
+    let before = sub.as_ref().map(respond::wire_json).transpose()?;
     if invoice.status == Status::Draft {
         collect::finalize(ctx, tx, &mut invoice, &mut customer, sub.as_mut()).await?;
     }
@@ -246,7 +246,7 @@ pub async fn complete_authentication(
         .ok_or_else(|| ApiError::invalid_request("This invoice has no payment awaiting authentication."))?;
     let attempt = payment_intents::authenticate_intent(ctx, tx, &intent, outcome).await?;
     let mut sub = subscription_of(ctx, tx, &invoice).await?;
-    let before = sub.as_ref().map(respond::wire).transpose()?;
+    let before = sub.as_ref().map(respond::wire_json).transpose()?;
     let failure = match attempt.outcome {
         Outcome::Succeeded => {
             invoicing::mark_paid(&mut invoice, ctx.now());

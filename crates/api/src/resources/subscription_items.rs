@@ -95,7 +95,7 @@ async fn change(
     }
     let mut customer = super::customers::load(ctx, tx, &sub.customer.clone(), "customer").await?;
     crate::billing::customer_now(ctx, tx, &customer).await?;
-    let before = respond::wire(&*sub)?;
+    let before = respond::wire_json(&*sub)?;
     let change = Change {
         items: unprefix(item_changes(ctx, tx, sub, vec![entry]).await)?,
         proration: proration.unwrap_or_default(),

@@ -50,7 +50,7 @@ pub async fn pause_subscription(
             sub.status.as_str()
         )));
     }
-    let before = respond::wire(&sub)?;
+    let before = respond::wire_json(&sub)?;
     sub.status = Status::Paused;
     save_subscription(ctx, tx, &sub, &before).await?;
     Ok(sub)
@@ -93,7 +93,7 @@ pub async fn resume_subscription(
         }
     };
     let _ = (params.proration_behavior, params.proration_date); // Nothing of a paused period is prorated.
-    let before = respond::wire(&sub)?;
+    let before = respond::wire_json(&sub)?;
     sub.engine.resumes_at = None;
     let unchanged = sub.clone();
     let names = crate::billing::product_names(ctx, tx, sub.items.data.iter().map(|i| &i.price)).await?;

@@ -202,7 +202,7 @@ pub async fn from_subscription(
         portico_core::objects::subscription_schedule::CurrentPhase { start_date: p.start_date, end_date: p.end_date }
     });
     schedule.subscription = Some(sub.id.clone());
-    let before = respond::wire(&sub)?;
+    let before = respond::wire_json(&sub)?;
     sub.schedule = Some(schedule.id.clone());
     tx.create(ctx.scope(), &schedule).await?;
     respond::emit(ctx, tx, "subscription_schedule.created", &schedule, None).await?;
@@ -321,7 +321,7 @@ pub async fn update_schedule(
         Some(sub) => tx.load_for_update::<Subscription>(ctx.scope(), sub).await?,
         None => None,
     };
-    let sub_before = sub.as_ref().map(respond::wire).transpose()?;
+    let sub_before = sub.as_ref().map(respond::wire_json).transpose()?;
     if let Some(phases) = params.phases {
         let first_start = phases.first().and_then(|p| p.start_date).map(|s| s.resolve(now));
         let start = match schedule.current_phase {
@@ -376,7 +376,7 @@ pub async fn cancel(ctx: Ctx, Path(id): Path<String>, Params { params, expand }:
         && let Some(mut sub) = tx.load_for_update::<Subscription>(ctx.scope(), &sub_id).await?
         && !sub.status.is_terminal()
     {
-        let sub_before = respond::wire(&sub)?;
+        let sub_before = respond::wire_json(&sub)?;
         let (prorate, invoice_now) = (params.prorate.unwrap_or(true), params.invoice_now.unwrap_or(true));
         crate::billing::change::cancel(&ctx, tx, &mut sub, &mut customer, prorate, invoice_now).await?;
         portico_core::billing::lifecycle::cancel_now(&mut sub, ctx.now());
@@ -419,7 +419,7 @@ pub async fn release(
     if let Some(sub_id) = schedule.subscription.clone()
         && let Some(mut sub) = tx.load_for_update::<Subscription>(ctx.scope(), &sub_id).await?
     {
-        let sub_before = respond::wire(&sub)?;
+        let sub_before = respond::wire_json(&sub)?;
         sub.schedule = None;
         save_subscription(&ctx, tx, &sub, &sub_before).await?;
     }

@@ -332,7 +332,7 @@ pub async fn update_subscription(
             "This subscription has a pending update; pay or let expire its latest invoice before updating it again.",
         ));
     }
-    let before = respond::wire(&sub)?;
+    let before = respond::wire_json(&sub)?;
     portico_core::metadata::apply(&mut sub.metadata, params.metadata)?;
     params.description.apply_to(&mut sub.description);
     if let Patch::Set(pm) = &params.default_payment_method {
@@ -518,7 +518,7 @@ pub async fn cancel_subscription(
     if sub.status.is_terminal() {
         return Err(ApiError::invalid_request(format!("No such subscription: '{id}'")).with_param("id"));
     }
-    let before = respond::wire(&sub)?;
+    let before = respond::wire_json(&sub)?;
     if let Some(details) = params.cancellation_details {
         details.comment.apply_to(&mut sub.cancellation_details.comment);
         details.feedback.apply_to(&mut sub.cancellation_details.feedback);
