@@ -227,10 +227,15 @@ mod tests {
     use super::price_label;
     use crate::i18n::Lang;
 
+    /// A monthly USD price with `fields` set over those.
+    fn priced(fields: serde_json::Value) -> Price {
+        let mut params = json!({ "currency": "usd", "recurring": { "interval": "month" } });
+        params.as_object_mut().unwrap().extend(fields.as_object().unwrap().clone());
+        Price::create(serde_json::from_value::<PriceCreate>(params).unwrap(), "prod_A".into(), "", false, 0).unwrap()
+    }
+
     fn price(recurring: serde_json::Value) -> Price {
-        let params: PriceCreate =
-            serde_json::from_value(json!({ "currency": "usd", "unit_amount": 5, "recurring": recurring })).unwrap();
-        Price::create(params, "prod_A".into(), "", false, 1_793_491_200).unwrap()
+        priced(json!({ "unit_amount": 5, "recurring": recurring }))
     }
 
     #[test]
@@ -243,12 +248,6 @@ mod tests {
             price(json!({ "interval": "month", "interval_count": 3, "usage_type": "metered", "meter": "mtr_1" }));
         assert_eq!(price_label(&en, &quarterly), "$0.05 per unit used, billed every 3 months");
         assert!(price_label(&ja, &metered).contains("毎月のご請求"), "{}", price_label(&ja, &metered));
-    }
-
-    fn priced(fields: serde_json::Value) -> Price {
-        let mut params = json!({ "currency": "usd", "recurring": { "interval": "month" } });
-        params.as_object_mut().unwrap().extend(fields.as_object().unwrap().clone());
-        Price::create(serde_json::from_value::<PriceCreate>(params).unwrap(), "prod_A".into(), "", false, 0).unwrap()
     }
 
     #[test]
