@@ -134,7 +134,7 @@ async fn choose_page(
     let current_label = format!(
         "{} · {}",
         product(options.current_product.as_ref().map(|p| p.name.as_str())),
-        quantity_label(&lang, &current.price, current.quantity)
+        views::plan_label(&lang, &current.price, current.quantity)
     );
     let offers = options
         .offers
@@ -179,14 +179,6 @@ async fn choose_page(
         trial_note,
         errors,
         chrome: Chrome::of(visit),
-    })
-}
-
-/// `quantity` of `price` as a plan line shows it: "$20.00 per month × 3", or a tiered price's total.
-fn quantity_label(lang: &crate::i18n::Lang, price: &portico_core::objects::price::Price, quantity: i64) -> String {
-    views::tiered_total_label(lang, price, quantity).unwrap_or_else(|| {
-        let each = views::price_label(lang, price);
-        if quantity == 1 { each } else { format!("{each} × {quantity}") }
     })
 }
 
@@ -398,7 +390,7 @@ async fn preview_or_errors(
     let price = offer.map_or(&options.item.price, |o| &o.price);
     let product =
         offer.map(|o| o.product.name.clone()).or_else(|| options.current_product.as_ref().map(|p| p.name.clone()));
-    let plan = format!("{} · {}", product.unwrap_or_default(), quantity_label(&lang, price, choice.quantity));
+    let plan = format!("{} · {}", product.unwrap_or_default(), views::plan_label(&lang, price, choice.quantity));
     let invoice = &figures.invoice;
     let (due_now, lines) = if terms.at_period_end {
         (0, Vec::new())

@@ -53,11 +53,7 @@ pub fn subscription_row(
         .map(|item| products.get(&item.price.product).map_or(item.price.product.as_str(), String::as_str))
         .collect();
     let price = match &sub.items.data[..] {
-        [item] if let Some(total) = tiered_total_label(lang, &item.price, item.quantity) => total,
-        [item] => {
-            let each = price_label(lang, &item.price);
-            if item.quantity == 1 { each } else { lang.t1("quantity-times", "quantity", &item.quantity.to_string()) + " · " + &each }
-        }
+        [item] => plan_label(lang, &item.price, item.quantity),
         items => {
             let total = items.iter().map(|item| item.amount()).sum();
             lang.money(total, &sub.currency)
@@ -120,9 +116,19 @@ pub fn price_label(lang: &Lang, price: &Price) -> String {
     if metered { lang.t2("price-metered", ("amount", &amount), ("every", &every)) } else { format!("{amount} {every}") }
 }
 
+/// `quantity` of `price` as a plan shows it: "$20.00 per month", "3 × $20.00 per month", or a tiered price's
+/// quantity and total.
+pub fn plan_label(lang: &Lang, price: &Price, quantity: i64) -> String {
+    tiered_total_label(lang, price, quantity).unwrap_or_else(|| {
+        let each = price_label(lang, price);
+        let times = || lang.t1("quantity-times", "quantity", &quantity.to_string());
+        if quantity == 1 { each } else { format!("{} {each}", times()) }
+    })
+}
+
 /// `quantity` of a tiered price and what it costs each period ("12 units, $89.50 per month"); `None` for other
 /// prices, whose label times the quantity says it.
-pub fn tiered_total_label(lang: &Lang, price: &Price, quantity: i64) -> Option<String> {
+fn tiered_total_label(lang: &Lang, price: &Price, quantity: i64) -> Option<String> {
     (price.billing_scheme == BillingScheme::Tiered && price.recurring.is_some()).then(|| {
         let total = format!("{} {}", lang.money(pricing::amount(price, quantity), &price.currency), every(lang, price));
         lang.t2("price-tiered-total", ("quantity", &quantity.to_string()), ("amount", &total))
@@ -258,11 +264,11 @@ mod tests {
             "tiers": [{ "up_to": 5, "unit_amount": 700, "flat_amount": 1000 }, { "up_to": "inf", "unit_amount": 600 }],
         }));
         assert_eq!(price_label(&en, &tiered), "From $17.00 per month", "one unit and the base fee");
-        assert_eq!(super::tiered_total_label(&en, &tiered, 6).as_deref(), Some("6 units, $51.00 per month"));
+        assert_eq!(super::plan_label(&en, &tiered, 6), "6 units, $51.00 per month");
         assert_eq!(price_label(&ja, &tiered), "毎月 $17.00 から");
         let package = priced(json!({ "unit_amount": 500, "transform_quantity": { "divide_by": 100, "round": "up" } }));
         assert_eq!(price_label(&en, &package), "$5.00 per 100 units per month");
-        assert_eq!(super::tiered_total_label(&en, &package, 250), None);
+        assert_eq!(super::plan_label(&en, &package, 250), "250 × $5.00 per 100 units per month");
         assert_eq!(price_label(&en, &priced(json!({ "unit_amount_decimal": "0.5" }))), "$0.005 per month");
     }
 }

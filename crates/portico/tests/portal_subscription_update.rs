@@ -640,7 +640,7 @@ both_backends!(the_update_deep_links_open_on_their_task_and_follow_after_complet
     let preview = portal_b.get(&confirm_path).await;
     assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
     assert!(preview.marked("back").is_none());
-    assert!(preview.marked("plan").unwrap().contains("× 2"));
+    assert!(preview.marked("plan").unwrap().contains("2 × "));
     let due = due_now(&preview);
     let done = portal_b.submit(&preview, "[data-test=confirm-form]", &[]).await;
     assert_eq!(done.location(), Some("https://example.com/thanks"));
