@@ -200,3 +200,35 @@ def test_a_subscription_that_cannot_be_charged_is_refused_unless_default_incompl
     assert waiting.status == "incomplete"
     trial = stripe.Subscription.create(customer=customer.id, items=[{"price": price.id}], trial_period_days=7)
     assert trial.status == "trialing", "nothing to charge during a trial"
+
+
+def test_a_graduated_tiered_price_bills_each_tier_at_creation_and_at_renewal():
+    clock, customer = customer_on_clock()
+    product = stripe.Product.create(name="Seats")
+    price = stripe.Price.create(
+        product=product.id,
+        currency="usd",
+        recurring={"interval": "month"},
+        billing_scheme="tiered",
+        tiers_mode="graduated",
+        tiers=[
+            {"up_to": 5, "unit_amount": 700, "flat_amount": 1000},
+            {"up_to": "inf", "unit_amount_decimal": "650.5"},
+        ],
+        expand=["tiers"],
+    )
+    assert [tier.up_to for tier in price.tiers] == [5, None]
+    subscription = stripe.Subscription.create(customer=customer.id, items=[{"price": price.id, "quantity": 8}])
+    assert subscription.status == "active"
+    advance(clock, START + 32 * DAY)
+    invoices = all_invoices(customer)
+    assert [invoice.billing_reason for invoice in invoices] == ["subscription_create", "subscription_cycle"]
+    for invoice in invoices:
+        lines = [(line.description, line.quantity, line.amount) for line in invoice.lines.data]
+        # 5 × $7.00, the $10.00 base fee, then 3 × $6.505 = $19.515, rounded half away from zero on its line.
+        assert lines == [
+            ("5 × Seats (Tier 1 at $7.00 / month)", 5, 3500),
+            ("Seats (Tier 1 at $10.00 / month)", 0, 1000),
+            ("3 × Seats (Tier 2 at $6.505 / month)", 3, 1952),
+        ]
+        assert (invoice.total, invoice.amount_paid, invoice.status) == (6452, 6452, "paid")
