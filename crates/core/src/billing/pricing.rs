@@ -34,7 +34,8 @@ impl Rate {
         let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
         let digits = fraction.len().min(PLACES as usize);
         let whole: i128 = whole.parse().unwrap_or(0);
-        let fraction: i128 = fraction[..digits].parse().unwrap_or(0) * 10i128.pow(PLACES - digits as u32);
+        let fraction: i128 =
+            fraction.get(..digits).and_then(|f| f.parse().ok()).unwrap_or(0) * 10i128.pow(PLACES - digits as u32);
         Self(whole * SCALE + fraction)
     }
 
