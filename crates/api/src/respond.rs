@@ -65,7 +65,7 @@ pub async fn object_text(ctx: &Ctx, tx: &mut dyn Tx, kind: &str, wire: String, p
 pub async fn create<T: Object>(ctx: &Ctx, tx: &mut dyn Tx, object: &T, event: &str) -> Result<String, ApiError> {
     let (row, wire) = row_and_wire(object)?;
     tx.insert_json(ctx.scope(), row).await?;
-    record(ctx, tx, event, wire.clone(), None).await?;
+    record(ctx, tx, event, &wire, None).await?;
     Ok(wire)
 }
 
@@ -111,23 +111,23 @@ pub async fn emit<T: Object>(
     match before {
         Some(before) => {
             let after = wire(object)?;
-            record(ctx, tx, kind, after.to_string(), previous_attributes(before, &after)).await
+            record(ctx, tx, kind, &after.to_string(), previous_attributes(before, &after)).await
         }
         // Serialized straight to text: a `Value` tree first costs several times more (events are the most
         // written documents).
-        None => record(ctx, tx, kind, wire_json(object)?, None).await,
+        None => record(ctx, tx, kind, &wire_json(object)?, None).await,
     }
 }
 
 /// Appends the event for an object given as wire JSON text (as [`create`] returns it).
-pub async fn emit_wire(ctx: &Ctx, tx: &mut dyn Tx, kind: &str, wire: String) -> Result<(), ApiError> {
+pub async fn emit_wire(ctx: &Ctx, tx: &mut dyn Tx, kind: &str, wire: &str) -> Result<(), ApiError> {
     record(ctx, tx, kind, wire, None).await
 }
 
 /// Appends a `*.updated` event for an object given as wire JSON text, `before` being its wire text before the
 /// change (as [`wire_json`] writes both).
-pub async fn emit_changed(ctx: &Ctx, tx: &mut dyn Tx, kind: &str, wire: String, before: &str) -> Result<(), ApiError> {
-    let previous = portico_core::objects::event::previous_attributes_of_text(before, &wire);
+pub async fn emit_changed(ctx: &Ctx, tx: &mut dyn Tx, kind: &str, wire: &str, before: &str) -> Result<(), ApiError> {
+    let previous = portico_core::objects::event::previous_attributes_of_text(before, wire);
     record(ctx, tx, kind, wire, previous).await
 }
 
@@ -240,13 +240,7 @@ fn strip_hidden_member_anywhere(json: &mut String) {
 }
 
 /// Stores an event about an object given as wire JSON text, and its webhook deliveries.
-async fn record(
-    ctx: &Ctx,
-    tx: &mut dyn Tx,
-    kind: &str,
-    object: String,
-    previous: Option<Value>,
-) -> Result<(), ApiError> {
+async fn record(ctx: &Ctx, tx: &mut dyn Tx, kind: &str, object: &str, previous: Option<Value>) -> Result<(), ApiError> {
     let event = Event::new(
         kind,
         Value::Null,
@@ -262,7 +256,7 @@ async fn record(
     let mut event = event;
     let targets: Vec<_> = registry.targets(kind, ctx.connected_account().is_some()).collect();
     event.pending_webhooks = targets.len() as i64;
-    tx.insert_json(ctx.scope(), event_row(&event, &object)?).await?;
+    tx.insert_json(ctx.scope(), event_row(&event, object)?).await?;
     if !targets.is_empty() {
         let now = crate::context::unix_now();
         // A connected account's events go to its platform's `connect` endpoints.

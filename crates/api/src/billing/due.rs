@@ -119,14 +119,11 @@ pub async fn save_subscription(ctx: &Ctx, tx: &mut dyn Tx, sub: &Subscription, b
     if sub.status == Status::Canceled && was.status != Status::Canceled {
         return respond::emit(ctx, tx, "customer.subscription.deleted", sub, None).await;
     }
-    let mut expired_or_applied = None;
+    respond::emit_changed(ctx, tx, "customer.subscription.updated", &wire, before).await?;
     if was.pending_update.is_some() && sub.pending_update.is_none() {
         let now: Members = serde_json::from_str(&wire).map_err(ApiError::internal)?;
         let applied = was.items.get() != now.items.get() || was.status != sub.status;
-        expired_or_applied = Some(if applied { "pending_update_applied" } else { "pending_update_expired" });
-    }
-    respond::emit_changed(ctx, tx, "customer.subscription.updated", wire, before).await?;
-    if let Some(kind) = expired_or_applied {
+        let kind = if applied { "pending_update_applied" } else { "pending_update_expired" };
         respond::emit(ctx, tx, &format!("customer.subscription.{kind}"), sub, None).await?;
     }
     match (was.status, sub.status) {

@@ -44,7 +44,7 @@ pub async fn record(ctx: &Ctx, tx: &mut dyn Tx, attempt: &Attempt, new: bool) ->
         respond::create(ctx, tx, charge, event).await?;
     }
     match (attempt.payment_intent_event(), created) {
-        (Some(event), Some(wire)) => respond::emit_wire(ctx, tx, event, wire).await?,
+        (Some(event), Some(wire)) => respond::emit_wire(ctx, tx, event, &wire).await?,
         (Some(event), None) => respond::emit(ctx, tx, event, intent, None).await?,
         (None, _) => {}
     }
