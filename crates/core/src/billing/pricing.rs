@@ -48,12 +48,15 @@ impl Rate {
     }
 
     fn times(self, quantity: i64) -> Self {
-        Self(self.0 * i128::from(quantity))
+        Self(self.0.saturating_mul(i128::from(quantity)))
     }
 
-    /// Whole minor units, half away from zero.
+    /// Whole minor units, half away from zero; beyond `i64` (no currency allows that much) it saturates, so an
+    /// absurd quantity is refused by the callers' amount limits instead of wrapping.
     pub fn rounded(self) -> i64 {
-        super::proration::divide_rounded(self.0, SCALE)
+        let whole = (self.0 / SCALE).clamp(i128::from(i64::MIN / 2), i128::from(i64::MAX / 2));
+        let rest = self.0 % SCALE;
+        whole as i64 + super::proration::divide_rounded(rest, SCALE)
     }
 
     /// The shortest decimal text of the rate in minor units: `"3.6"`, `"900"`.

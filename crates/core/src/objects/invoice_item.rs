@@ -279,16 +279,17 @@ fn billed(charge: &Charge, currency: Option<&str>, quantity: i64) -> Result<(i64
                     ),
                 ));
             }
-            let Some(unit) = price.unit_amount else {
+            if price.unit_amount.is_none() && price.unit_amount_decimal.is_none() {
                 return Err(ParamError::invalid(
                     "pricing[price]",
                     format!("The price specified ({}) has no fixed `unit_amount`.", price.id),
                 ));
-            };
-            let total = unit.checked_mul(quantity).filter(|t| t.abs() <= max_amount(&price.currency));
-            let Some(total) = total else {
+            }
+            // Fractions of a cent and packages (`transform_quantity`) bill as on a subscription.
+            let total = crate::billing::pricing::amount(price, quantity);
+            if total.abs() > max_amount(&price.currency) {
                 return Err(ParamError::invalid("quantity", "The invoice item's amount would be too large."));
-            };
+            }
             let pricing = price_pricing(&price.id, &price.product, price.unit_amount_decimal.as_deref());
             Ok((total, price.currency.clone(), pricing))
         }

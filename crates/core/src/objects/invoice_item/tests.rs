@@ -88,6 +88,19 @@ fn a_price_bills_its_unit_amount_times_the_quantity_in_its_currency() {
 }
 
 #[test]
+fn a_price_in_fractions_of_a_cent_bills_the_rounded_total() {
+    let params =
+        PriceCreate { currency: "eur".into(), unit_amount_decimal: Some("0.25".into()), ..PriceCreate::default() };
+    let tenth = Price::create(params, "prod_1".into(), "", false, NOW).unwrap();
+    let item = NewInvoiceItem { quantity: Some(1_000_002), ..new(Charge::Price(Box::new(tenth.clone()))) };
+    let item = InvoiceItem::create(item).unwrap();
+    assert_eq!(item.amount, 250_001, "250,000.5 rounds half away from zero");
+    assert_eq!(item.pricing.as_ref().unwrap()["unit_amount_decimal"], "0.25");
+    let absurd = NewInvoiceItem { quantity: Some(i64::MAX), ..new(Charge::Price(Box::new(tenth))) };
+    assert_eq!(InvoiceItem::create(absurd).unwrap_err().param.as_deref(), Some("quantity"));
+}
+
+#[test]
 fn a_period_may_not_end_before_it_starts() {
     let backwards =
         NewInvoiceItem { period: Some(PeriodParams { start: NOW, end: NOW - 1 }), ..new(amount(100, Some("usd"))) };
