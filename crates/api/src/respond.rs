@@ -124,10 +124,15 @@ pub async fn emit_wire(ctx: &Ctx, tx: &mut dyn Tx, kind: &str, wire: &str) -> Re
     record(ctx, tx, kind, wire, None).await
 }
 
-/// Appends a `*.updated` event for an object given as wire JSON text, `before` being its wire text before the
-/// change (as [`wire_json`] writes both).
-pub async fn emit_changed(ctx: &Ctx, tx: &mut dyn Tx, kind: &str, wire: &str, before: &str) -> Result<(), ApiError> {
-    let previous = portico_core::objects::event::previous_attributes_of_text(before, wire);
+/// Appends a `*.updated` event for an object given as wire JSON text, with its `previous_attributes` (as
+/// `event::previous_attributes_of_text` finds them).
+pub async fn emit_changed(
+    ctx: &Ctx,
+    tx: &mut dyn Tx,
+    kind: &str,
+    wire: &str,
+    previous: Option<Value>,
+) -> Result<(), ApiError> {
     record(ctx, tx, kind, wire, previous).await
 }
 

@@ -108,40 +108,35 @@ async fn schedule(ctx: &Ctx, tx: &mut dyn Tx, id: &str) -> Result<(), ApiError> 
 /// Saves a subscription the engine changed, with `customer.subscription.deleted` when it ended and
 /// `customer.subscription.updated` otherwise. `before` is its wire text before the change ([`respond::wire_json`]).
 pub async fn save_subscription(ctx: &Ctx, tx: &mut dyn Tx, sub: &Subscription, before: &str) -> Result<(), ApiError> {
-    // One serialization for the row, the event and the comparison. The texts are compared, and read only for the
-    // members below and those that changed, never built into `Value` trees.
+    // One serialization for the row, the event and the comparison. The texts are compared, and only the members
+    // that changed are read back, never whole `Value` trees: what the subscription was follows from them.
     let (row, wire) = respond::row_and_wire(sub)?;
     if wire == before {
         return Ok(());
     }
     tx.update_json(ctx.scope(), row).await?;
-    let was: Members = serde_json::from_str(before).map_err(ApiError::internal)?;
-    if sub.status == Status::Canceled && was.status != Status::Canceled {
+    let previous = portico_core::objects::event::previous_attributes_of_text(before, &wire);
+    let old = |member: &str| previous.as_ref().and_then(|changed| changed.get(member));
+    let was = match old("status") {
+        Some(status) => serde_json::from_value::<Status>(status.clone()).map_err(ApiError::internal)?,
+        None => sub.status,
+    };
+    if sub.status == Status::Canceled && was != Status::Canceled {
         return respond::emit(ctx, tx, "customer.subscription.deleted", sub, None).await;
     }
-    respond::emit_changed(ctx, tx, "customer.subscription.updated", &wire, before).await?;
-    if was.pending_update.is_some() && sub.pending_update.is_none() {
-        let now: Members = serde_json::from_str(&wire).map_err(ApiError::internal)?;
-        let applied = was.items.get() != now.items.get() || was.status != sub.status;
+    let pending_ended = old("pending_update").is_some_and(|update| !update.is_null()) && sub.pending_update.is_none();
+    let applied = old("items").is_some() || was != sub.status;
+    respond::emit_changed(ctx, tx, "customer.subscription.updated", &wire, previous).await?;
+    if pending_ended {
         let kind = if applied { "pending_update_applied" } else { "pending_update_expired" };
         respond::emit(ctx, tx, &format!("customer.subscription.{kind}"), sub, None).await?;
     }
-    match (was.status, sub.status) {
+    match (was, sub.status) {
         (Status::Paused, Status::Paused) => Ok(()),
         (_, Status::Paused) => respond::emit(ctx, tx, "customer.subscription.paused", sub, None).await,
         (Status::Paused, _) => respond::emit(ctx, tx, "customer.subscription.resumed", sub, None).await,
         _ => Ok(()),
     }
-}
-
-/// What [`save_subscription`] reads of a subscription's wire text.
-#[derive(serde::Deserialize)]
-struct Members<'a> {
-    status: Status,
-    #[serde(borrow)]
-    pending_update: Option<&'a serde_json::value::RawValue>,
-    #[serde(borrow)]
-    items: &'a serde_json::value::RawValue,
 }
 
 pub(crate) async fn pending_items(
