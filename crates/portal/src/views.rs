@@ -100,15 +100,15 @@ fn subscription_badge(lang: &Lang, status: Status) -> Badge {
 /// "$10.00 per month", "¥1,200 every 3 months", "$0.05 per unit used, billed monthly" (metered), or the bare
 /// amount for a one-off price.
 pub fn price_label(lang: &Lang, price: &Price) -> String {
-    let rate = lang.money_rate(price.unit_amount_decimal.as_deref().unwrap_or("0"), &price.currency);
-    let Some(recurring) = &price.recurring else { return rate };
-    let metered = recurring.usage_type == UsageType::Metered;
     let every = every(lang, price);
     if price.billing_scheme == BillingScheme::Tiered {
         // What one unit costs: tiers usually fall with quantity, so it is where the price starts.
         let one = lang.money(pricing::amount(price, 1), &price.currency);
         return lang.t2("price-tiered", ("amount", &one), ("every", &every));
     }
+    let rate = lang.money_rate(&pricing::unit_rate(price).text(), &price.currency);
+    let Some(recurring) = &price.recurring else { return rate };
+    let metered = recurring.usage_type == UsageType::Metered;
     let amount = match &price.transform_quantity {
         Some(package) => lang.t2("price-package", ("amount", &rate), ("size", &package.divide_by.to_string())),
         None => rate,
@@ -121,8 +121,10 @@ pub fn price_label(lang: &Lang, price: &Price) -> String {
 pub fn plan_label(lang: &Lang, price: &Price, quantity: i64) -> String {
     tiered_total_label(lang, price, quantity).unwrap_or_else(|| {
         let each = price_label(lang, price);
-        let times = || lang.t1("quantity-times", "quantity", &quantity.to_string());
-        if quantity == 1 { each } else { format!("{} {each}", times()) }
+        if quantity == 1 {
+            return each;
+        }
+        format!("{} {each}", lang.t1("quantity-times", "quantity", &quantity.to_string()))
     })
 }
 
@@ -217,7 +219,7 @@ pub fn invoice_row(lang: &Lang, invoice: &Invoice) -> InvoiceRow {
     }
 }
 
-/// An address as the lines an envelope would carry (no localized ordering yet: Western order for all).
+/// A shipping address's lines: the recipient, the address in its country's order, the phone.
 pub fn shipping_lines(lang: &Lang, shipping: &Shipping) -> Vec<String> {
     let mut lines = vec![shipping.name.clone()];
     lines.extend(address_format::lines(lang, &shipping.address));

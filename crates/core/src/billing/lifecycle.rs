@@ -230,8 +230,7 @@ pub(super) fn period_lines(
 
 /// "1 × Pro (at $20.00 / month)", "250 × Pro (at $5.00 per 100 / month)", as Stripe words a subscription line.
 fn describe(item: &SubscriptionItem, name: &str) -> String {
-    let rate = pricing::charges(&item.price, item.quantity).first().map(|charge| charge.rate).unwrap_or_default();
-    let rate = money::format_rate(rate, &item.price.currency);
+    let rate = money::format_rate(pricing::unit_rate(&item.price), &item.price.currency);
     let per = item.price.transform_quantity.as_ref().map(|t| format!(" per {}", t.divide_by)).unwrap_or_default();
     format!("{} × {name} (at {rate}{per} / {})", item.quantity, every(&item.price))
 }

@@ -125,10 +125,15 @@ pub fn charges(price: &Price, quantity: i64) -> Vec<Charge> {
                 }
                 _ => quantity,
             };
-            let rate = Rate::of(price.unit_amount, price.unit_amount_decimal.as_deref()).unwrap_or_default();
+            let rate = unit_rate(price);
             vec![Charge { kind: Kind::Units, tier: None, quantity: units, rate, amount: rate.times(units).rounded() }]
         }
     }
+}
+
+/// A per-unit price's rate (`unit_amount_decimal`, else `unit_amount`); zero for a price without one.
+pub fn unit_rate(price: &Price) -> Rate {
+    Rate::of(price.unit_amount, price.unit_amount_decimal.as_deref()).unwrap_or_default()
 }
 
 /// A tier's lines: its units (when it has a unit rate) and its flat fee (when it has one).
