@@ -231,9 +231,57 @@ async fn run(
     let body = to_bytes(body, MAX_BODY_BYTES)
         .await
         .map_err(|_| ApiError::invalid_request(format!("Request bodies are limited to {MAX_BODY_BYTES} bytes.")))?;
+    let mut attempts = 1;
+    loop {
+        let run = attempt(&state, &owner, parts.clone(), body.clone(), next.clone(), request_id, key.clone());
+        match run.await {
+            Ok(response) => return Ok(response),
+            // A copy of a document the transaction relied on had changed (`Tx::get_json_committed`): nothing was
+            // written, and the copy is gone, so the request runs again.
+            Err(Failed::Stale) if attempts < MAX_ATTEMPTS => attempts += 1,
+            Err(Failed::Stale) => return Err(ApiError::internal(StoreError::Stale)),
+            Err(Failed::Api(error)) => return Err(error),
+        }
+    }
+}
+
+/// Runs of one request that end with [`StoreError::Stale`] before it fails.
+const MAX_ATTEMPTS: u32 = 3;
+
+/// Why a run of a request produced no response: a store error of this kind means "run it again".
+enum Failed {
+    Stale,
+    Api(ApiError),
+}
+
+impl From<ApiError> for Failed {
+    fn from(error: ApiError) -> Self {
+        Failed::Api(error)
+    }
+}
+
+impl From<StoreError> for Failed {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Stale => Failed::Stale,
+            other => Failed::Api(other.into()),
+        }
+    }
+}
+
+/// One run of a request: its transaction, its handler, its commit.
+async fn attempt(
+    state: &AppState,
+    owner: &KeyOwner,
+    parts: Parts,
+    body: Bytes,
+    next: Next,
+    request_id: &str,
+    key: Option<String>,
+) -> Result<Response, Failed> {
     let writes = parts.method != Method::GET && parts.method != Method::HEAD;
     let mut tx = if writes { state.store.begin_write().await? } else { state.store.begin_read().await? };
-    let connected_account = auth::connected_account(&mut *tx, &owner, &parts.headers).await?;
+    let connected_account = auth::connected_account(&mut *tx, owner, &parts.headers).await?;
     let scope =
         Scope { account: connected_account.clone().unwrap_or_else(|| owner.account.clone()), livemode: owner.livemode };
     let now = unix_now();
@@ -248,7 +296,7 @@ async fn run(
         if let Claim::Done { fingerprint: stored, status, body } =
             tx.claim_idempotency_key(&scope, key, fingerprint, now).await?
         {
-            return replay(key, fingerprint, &stored, status, body);
+            return Ok(replay(key, fingerprint, &stored, status, body)?);
         }
     }
 
@@ -256,7 +304,7 @@ async fn run(
         inner: Arc::new(Inner {
             scope: scope.clone(),
             connected_account,
-            key_owner: owner,
+            key_owner: owner.clone(),
             now: AtomicI64::new(now),
             request_id: request_id.to_owned(),
             idempotency_key: idempotency.as_ref().map(|(key, _)| key.clone()),
@@ -274,7 +322,7 @@ async fn run(
     let status = parts.status;
     let keep_changes = status.is_success() || parts.extensions.get::<KeepChanges>().is_some();
     let Ok(inner) = Arc::try_unwrap(ctx.inner) else {
-        return Err(ApiError::internal("request context still borrowed after the handler returned"));
+        return Err(ApiError::internal("request context still borrowed after the handler returned").into());
     };
     let mut tx = inner.tx.into_inner();
     if keep_changes {
@@ -288,9 +336,9 @@ async fn run(
                 let mut tx = state.store.begin_read().await?;
                 return match tx.claim_idempotency_key(&scope, key, fingerprint, now).await? {
                     Claim::Done { fingerprint: stored, status, body } => {
-                        replay(key, fingerprint, &stored, status, body)
+                        Ok(replay(key, fingerprint, &stored, status, body)?)
                     }
-                    Claim::New => Err(ApiError::internal("idempotency key conflict without a stored answer")),
+                    Claim::New => Err(ApiError::internal("idempotency key conflict without a stored answer").into()),
                 };
             }
             (Err(error), _) => return Err(error.into()),
@@ -298,7 +346,7 @@ async fn run(
     } else {
         drop(tx);
         if let Some((key, fingerprint)) = &idempotency {
-            remember_failure(&state, &scope, key, fingerprint, status, &body, now).await?;
+            remember_failure(state, &scope, key, fingerprint, status, &body, now).await?;
         }
     }
     Ok(Response::from_parts(parts, Body::from(body)))

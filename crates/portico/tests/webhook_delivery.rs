@@ -80,6 +80,31 @@ async fn two_nodes_on_one_postgresql_deliver_each_event_once() {
     assert!(twice.is_empty(), "delivered more than once: {twice:?}");
 }
 
+/// Each node keeps copies of the webhook registries it reads (so that an event costs no read of its account's);
+/// an endpoint made on one node must still get the very next event made on another.
+#[tokio::test]
+async fn an_endpoint_made_on_one_node_gets_the_next_event_made_on_another() {
+    let db = database(Backend::Postgres).await;
+    let key = format!("sk_test_{}", portico_core::ids::random_base62(32));
+    let (_a, _a_out, node_a) = serve(&db.url, &key).await;
+    let (_b, _b_out, node_b) = serve(&db.url, &key).await;
+    let (a, b) = (Client::new(&node_a, &key), Client::new(&node_b, &key));
+    // Node B reads the account's registry (no endpoints yet) for this event, and keeps a copy.
+    assert_eq!(b.post("/v1/customers", &[("name", "Before")]).await.status, 200);
+    let (url, seen) = receiver().await;
+    let endpoint = a.post("/v1/webhook_endpoints", &[("url", &url), ("enabled_events[0]", "customer.created")]).await;
+    assert_eq!(endpoint.status, 200, "{}", endpoint.body);
+
+    let customer = b.post("/v1/customers", &[("name", "After")]).await;
+    assert_eq!(customer.status, 200, "{}", customer.body);
+    let events = b.get("/v1/events", &[("type", "customer.created"), ("limit", "1")]).await;
+    let event = &events.body["data"][0];
+    assert_eq!(event["data"]["object"]["id"], customer.body["id"]);
+    wait_for(&seen, 1).await;
+    let seen = seen.lock().expect("not poisoned");
+    assert_eq!(seen.count.keys().collect::<Vec<_>>(), [event["id"].as_str().expect("event id")]);
+}
+
 #[tokio::test]
 async fn listen_prints_events_and_forwards_them_signed_with_its_secret() {
     let db = database(Backend::Sqlite).await;

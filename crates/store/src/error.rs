@@ -4,6 +4,10 @@ pub enum StoreError {
     Conflict,
     #[error("no such object")]
     NotFound,
+    /// A document the transaction read from a node's copy (`Tx::get_json_committed`) had changed by its commit;
+    /// nothing was written. Running the request again reads it afresh.
+    #[error("a document this transaction relied on changed before it committed")]
+    Stale,
     /// A `starting_after` / `ending_before` / search page cursor that names no object in the list.
     #[error("no such cursor object: {0}")]
     CursorNotFound(String),

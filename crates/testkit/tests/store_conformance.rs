@@ -257,6 +257,72 @@ async fn concurrent_write_only_transactions_fail_or_succeed_alone(db: TestDataba
     assert_eq!(kept, (0..24).filter(|i| i % 7 != 3).collect::<Vec<_>>(), "a failed transaction leaves no event behind");
 }
 
+/// Reads `doc` as committed, inserts `id` (after a locked read of `t1` when `locked_first`, so that the
+/// transaction is open by then) and commits; returns the email it saw and the commit's outcome.
+async fn rely_on(
+    store: &dyn portico_store::Store,
+    doc: &str,
+    id: &str,
+    locked_first: bool,
+) -> (String, Result<(), StoreError>) {
+    let a = scope("acct_a");
+    let mut tx = store.begin_write().await.unwrap();
+    let seen = tx.get_json_committed(&a, "thing", doc).await.unwrap();
+    let seen: serde_json::Value = seen.map(|json| serde_json::from_str(&json).unwrap()).unwrap_or_default();
+    if locked_first {
+        tx.get_json_for_update(&a, "thing", "t1").await.unwrap();
+    }
+    tx.insert(&a, row(id, 300, json!({"id": id}))).await.unwrap();
+    (seen["email"].as_str().unwrap_or("(none)").to_owned(), tx.commit().await)
+}
+
+/// A document read with `get_json_committed` may come from a node's copy (PostgreSQL keeps them); a
+/// transaction must never commit having used a version that another node replaced (or a document's absence
+/// that another node ended) before the commit: it fails with `Stale`, writing nothing, and running it again sees
+/// the new version. A node's own writes replace its copies at once.
+async fn committed_reads_are_current_when_their_transaction_commits(db: TestDatabase) {
+    seed(&db).await;
+    let a = scope("acct_a");
+    let other_node = portico_store::connect(&db.url).await.unwrap();
+    let mut stale = 0;
+    let cases = [("t0", false, "x@e.com"), ("t0", true, "round0@e.com"), ("t_new", false, "(none)")];
+    for (round, (doc, locked_first, before)) in cases.into_iter().enumerate() {
+        let (seen, outcome) = rely_on(&*db.store, doc, &format!("before{round}"), locked_first).await;
+        assert_eq!((seen.as_str(), outcome.is_ok()), (before, true), "round {round}: {outcome:?}");
+
+        // Another node changes (or makes) the document.
+        let email = format!("round{round}@e.com");
+        let mut tx = other_node.begin_write().await.unwrap();
+        let changed = row(doc, 100, json!({"id": doc, "email": email}));
+        if before == "(none)" { tx.insert(&a, changed).await } else { tx.update(&a, changed).await }.unwrap();
+        tx.commit().await.unwrap();
+
+        let id = format!("after{round}");
+        let (seen, outcome) = rely_on(&*db.store, doc, &id, locked_first).await;
+        if seen == email {
+            assert!(outcome.is_ok(), "round {round}: {outcome:?}");
+            continue;
+        }
+        assert!(matches!(outcome, Err(StoreError::Stale)), "round {round}: used {seen} yet: {outcome:?}");
+        let mut tx = db.store.begin_read().await.unwrap();
+        assert_eq!(tx.get(&a, "thing", &id).await.unwrap(), None, "a stale transaction writes nothing");
+        drop(tx);
+        stale += 1;
+        let (seen, outcome) = rely_on(&*db.store, doc, &id, locked_first).await;
+        assert_eq!((seen, outcome.is_ok()), (email, true), "round {round}: run again, it sees the new version");
+    }
+    if db.store.backend() == "postgres" {
+        assert_eq!(stale, cases.len(), "PostgreSQL answers committed reads from the node's copies");
+    }
+
+    // A document this node writes itself is current in its next transaction at once.
+    let mut tx = db.store.begin_write().await.unwrap();
+    tx.update(&a, row("t0", 100, json!({"id": "t0", "email": "mine@e.com"}))).await.unwrap();
+    tx.commit().await.unwrap();
+    let (seen, outcome) = rely_on(&*db.store, "t0", "mine", false).await;
+    assert_eq!((seen.as_str(), outcome.is_ok()), ("mine@e.com", true), "{outcome:?}");
+}
+
 macro_rules! conformance {
     ($($case:ident),* $(,)?) => {
         mod sqlite {
@@ -277,4 +343,5 @@ conformance!(
     idempotency_keys_are_claimed_once_and_remember_the_answer,
     api_keys_and_settings_are_remembered,
     concurrent_write_only_transactions_fail_or_succeed_alone,
+    committed_reads_are_current_when_their_transaction_commits,
 );

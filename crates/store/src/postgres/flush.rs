@@ -6,9 +6,9 @@
 
 use portico_core::Scope;
 use sqlx::postgres::PgArguments;
-use sqlx::query::Query;
-use sqlx::{Arguments as _, PgConnection, PgPool, Postgres};
+use sqlx::{Arguments as _, PgConnection, Postgres};
 
+use super::copies::{Relied, still_current};
 use crate::buffer::Pending;
 use crate::{Result, StoreError};
 
@@ -31,57 +31,93 @@ pub(super) fn classify(error: sqlx::Error) -> StoreError {
     }
 }
 
-/// The columns of many rows, one array each.
+/// The columns of many rows, one array each, borrowed: the arguments are encoded as they are added.
 #[derive(Default)]
-struct Columns {
-    account: Vec<String>,
+struct Columns<'a> {
+    account: Vec<&'a str>,
     livemode: Vec<bool>,
-    kind: Vec<String>,
-    id: Vec<String>,
-    customer: Vec<Option<String>>,
+    kind: Vec<&'a str>,
+    id: Vec<&'a str>,
+    customer: Vec<Option<&'a str>>,
     created: Vec<i64>,
-    clock: Vec<Option<String>>,
+    clock: Vec<Option<&'a str>>,
     due_at: Vec<Option<i64>>,
-    data: Vec<String>,
+    data: Vec<&'a str>,
 }
 
-impl Columns {
-    fn of(rows: Vec<Pending>) -> Self {
+impl<'a> Columns<'a> {
+    fn of(rows: impl IntoIterator<Item = &'a Pending>) -> Self {
         let mut columns = Columns::default();
         for Pending { scope, row, .. } in rows {
-            columns.account.push(scope.account);
+            columns.account.push(&scope.account);
             columns.livemode.push(scope.livemode);
-            columns.kind.push(row.kind.to_owned());
-            columns.id.push(row.id);
-            columns.customer.push(row.customer);
+            columns.kind.push(row.kind);
+            columns.id.push(&row.id);
+            columns.customer.push(row.customer.as_deref());
             columns.created.push(row.created);
-            columns.clock.push(row.clock);
+            columns.clock.push(row.clock.as_deref());
             columns.due_at.push(row.due_at);
-            columns.data.push(row.json);
+            columns.data.push(&row.json);
         }
         columns
     }
 }
 
-fn add<'q, T>(args: &mut PgArguments, value: T) -> Result<()>
+pub(super) fn add<'q, T>(args: &mut PgArguments, value: T) -> Result<()>
 where
     T: sqlx::Encode<'q, Postgres> + sqlx::Type<Postgres> + 'q,
 {
     args.add(value).map_err(|error| StoreError::Database(sqlx::Error::Encode(error)))
 }
 
-/// One statement for the new rows and the idempotency record; `None` when there is neither.
-pub(super) fn insert_statement(rows: Vec<Pending>, key: Option<KeyRecord>) -> Result<Option<Query<'static, Postgres, PgArguments>>> {
-    if rows.is_empty() && key.is_none() {
-        return Ok(None);
+/// Stores new rows and idempotency records with one statement: the keys go in through a data-modifying CTE of
+/// the rows' insert, so the statement stores all or nothing. With documents the writes `relied` on
+/// (`copies.rs`), it stores nothing unless all of them are still current, and then fails with
+/// [`StoreError::Stale`].
+pub(super) async fn insert<'a, 'e>(
+    executor: impl sqlx::PgExecutor<'e>,
+    rows: impl IntoIterator<Item = &'a Pending>,
+    keys: impl IntoIterator<Item = &'a KeyRecord>,
+    relied: impl IntoIterator<Item = &'a Relied>,
+) -> Result<()> {
+    let rows = Columns::of(rows);
+    let keys: Vec<&KeyRecord> = keys.into_iter().collect();
+    let row_count = rows.id.len();
+    let with_rows = row_count > 0;
+    if !with_rows && keys.is_empty() {
+        return Ok(());
     }
-    let mut sql = String::new();
     let mut args = PgArguments::default();
     let mut next = 1;
-    let with_rows = !rows.is_empty();
     if with_rows {
-        let c = Columns::of(rows);
-        if key.is_some() {
+        add(&mut args, rows.account)?;
+        add(&mut args, rows.livemode)?;
+        add(&mut args, rows.kind)?;
+        add(&mut args, rows.id)?;
+        add(&mut args, rows.customer)?;
+        add(&mut args, rows.created)?;
+        add(&mut args, rows.clock)?;
+        add(&mut args, rows.due_at)?;
+        add(&mut args, rows.data)?;
+        next += 9;
+    }
+    let keys_from = next;
+    if !keys.is_empty() {
+        add(&mut args, keys.iter().map(|k| k.scope.account.as_str()).collect::<Vec<_>>())?;
+        add(&mut args, keys.iter().map(|k| k.scope.livemode).collect::<Vec<_>>())?;
+        add(&mut args, keys.iter().map(|k| k.key.as_str()).collect::<Vec<_>>())?;
+        add(&mut args, keys.iter().map(|k| k.fingerprint.as_str()).collect::<Vec<_>>())?;
+        add(&mut args, keys.iter().map(|k| i32::from(k.status)).collect::<Vec<_>>())?;
+        add(&mut args, keys.iter().map(|k| k.body.as_str()).collect::<Vec<_>>())?;
+        add(&mut args, keys.iter().map(|k| k.created).collect::<Vec<_>>())?;
+        next += 7;
+    }
+    let condition = still_current(relied, &mut args, next)?;
+    let only_if = condition.as_ref().map(|c| format!(" WHERE {c}")).unwrap_or_default();
+
+    let mut sql = String::new();
+    if with_rows {
+        if !keys.is_empty() {
             sql.push_str("WITH objects_written AS (");
         }
         // Rows get their seq in array order, the order they were written (lists of one instant are ordered by
@@ -93,41 +129,30 @@ pub(super) fn insert_statement(rows: Vec<Pending>, key: Option<KeyRecord>) -> Re
              FROM unnest($1::text[], $2::bool[], $3::text[], $4::text[], $5::text[], $6::int8[], $7::text[], \
              $8::int8[], $9::text[]) AS v(account, livemode, kind, id, customer, created, clock, due_at, data)",
         );
-        add(&mut args, c.account)?;
-        add(&mut args, c.livemode)?;
-        add(&mut args, c.kind)?;
-        add(&mut args, c.id)?;
-        add(&mut args, c.customer)?;
-        add(&mut args, c.created)?;
-        add(&mut args, c.clock)?;
-        add(&mut args, c.due_at)?;
-        add(&mut args, c.data)?;
-        next = 10;
-    }
-    if let Some(key) = key {
-        if with_rows {
+        sql.push_str(&only_if);
+        if !keys.is_empty() {
             sql.push_str(") ");
         }
+    }
+    if !keys.is_empty() {
+        let arrays: Vec<String> = ["text", "bool", "text", "text", "int4", "text", "int8"]
+            .iter()
+            .enumerate()
+            .map(|(i, ty)| format!("${}::{ty}[]", keys_from + i))
+            .collect();
         sql.push_str(&format!(
             "INSERT INTO idempotency_keys (account, livemode, key, fingerprint, status, body, created) \
-             VALUES (${}, ${}, ${}, ${}, ${}, ${}, ${})",
-            next,
-            next + 1,
-            next + 2,
-            next + 3,
-            next + 4,
-            next + 5,
-            next + 6
+             SELECT * FROM unnest({}){only_if}",
+            arrays.join(", ")
         ));
-        add(&mut args, key.scope.account)?;
-        add(&mut args, key.scope.livemode)?;
-        add(&mut args, key.key)?;
-        add(&mut args, key.fingerprint)?;
-        add(&mut args, i32::from(key.status))?;
-        add(&mut args, key.body)?;
-        add(&mut args, key.created)?;
     }
-    Ok(Some(sqlx::query_with(sqlx::AssertSqlSafe(sql), args)))
+    // The statement's own count is of its last insert: the keys when there are any, else the rows.
+    let expected = if keys.is_empty() { row_count } else { keys.len() } as u64;
+    let stored = sqlx::query_with(sqlx::AssertSqlSafe(sql), args).execute(executor).await.map_err(classify)?;
+    if condition.is_some() && stored.rows_affected() != expected {
+        return Err(StoreError::Stale);
+    }
+    Ok(())
 }
 
 /// New rows from which `COPY` is used.
@@ -195,14 +220,12 @@ pub(super) async fn flush(conn: &mut PgConnection, pending: Vec<Pending>, key: O
     } else {
         (inserts, key)
     };
-    if let Some(statement) = insert_statement(inserts, key)? {
-        statement.execute(&mut *conn).await.map_err(classify)?;
-    }
+    insert(&mut *conn, &inserts, &key, None).await?;
     if updates.is_empty() {
         return Ok(());
     }
     let expected = updates.len() as u64;
-    let c = Columns::of(updates);
+    let c = Columns::of(&updates);
     let mut args = PgArguments::default();
     add(&mut args, c.account)?;
     add(&mut args, c.livemode)?;
@@ -225,15 +248,6 @@ pub(super) async fn flush(conn: &mut PgConnection, pending: Vec<Pending>, key: O
     // Every queued version is of a row this transaction read; one that vanished fails the transaction.
     if updated.rows_affected() != expected {
         return Err(StoreError::NotFound);
-    }
-    Ok(())
-}
-
-/// Sends a transaction that only inserted as one statement in autocommit mode, which PostgreSQL applies
-/// atomically: no `BEGIN`/`COMMIT` needed.
-pub(super) async fn insert_only(pool: &PgPool, pending: Vec<Pending>, key: Option<KeyRecord>) -> Result<()> {
-    if let Some(statement) = insert_statement(pending, key)? {
-        statement.execute(pool).await.map_err(classify)?;
     }
     Ok(())
 }

@@ -1,11 +1,14 @@
 //! PostgreSQL backend: documents in JSONB. Several Portico nodes may share one database; nothing here
 //! keeps state outside it.
 
+mod copies;
 mod flush;
+mod group;
 mod search;
 mod tx;
 
 use std::str::FromStr;
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -27,6 +30,8 @@ const MIGRATIONS: crate::migrations::Files = &[
 
 pub struct PostgresStore {
     pool: PgPool,
+    group: group::GroupCommitter,
+    copies: Arc<copies::Copies>,
 }
 
 impl PostgresStore {
@@ -34,18 +39,19 @@ impl PostgresStore {
         let options = PgConnectOptions::from_str(url)?;
         // No ping before each acquire: it would add a round trip to every transaction.
         let pool = PgPoolOptions::new().max_connections(16).test_before_acquire(false).connect_with(options).await?;
-        Ok(Self { pool })
+        let group = group::GroupCommitter::start(pool.clone());
+        Ok(Self { pool, group, copies: Arc::default() })
     }
 }
 
 #[async_trait]
 impl Store for PostgresStore {
     async fn begin_write(&self) -> Result<Box<dyn Tx>> {
-        Ok(Box::new(PostgresTx::new(self.pool.clone(), true)))
+        Ok(Box::new(PostgresTx::new(self.pool.clone(), self.group.clone(), self.copies.clone(), true)))
     }
 
     async fn begin_read(&self) -> Result<Box<dyn Tx>> {
-        Ok(Box::new(PostgresTx::new(self.pool.clone(), false)))
+        Ok(Box::new(PostgresTx::new(self.pool.clone(), self.group.clone(), self.copies.clone(), false)))
     }
 
     async fn migrate(&self) -> Result<()> {

@@ -1,10 +1,14 @@
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use portico_core::Scope;
 use serde_json::Value;
 use sqlx::pool::PoolConnection;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder, Row as _, Transaction};
 
+use super::copies::{self, Copies, Relied};
 use super::flush::{self, KeyRecord};
+use super::group::GroupCommitter;
 use super::search::push_search;
 use crate::buffer::Buffer;
 use crate::{
@@ -16,8 +20,8 @@ use crate::{
 /// - it begins with its first statement, so requests that never touch the database cost nothing;
 /// - writes are queued (`crate::buffer`) and sent with the next query that must see them or at commit, all new
 ///   rows in one statement and all new versions in another (`flush.rs`); a transaction that only inserts (a
-///   create: the object, its event, its idempotency record) sends that one statement in autocommit mode, which
-///   PostgreSQL applies atomically, and needs no `BEGIN`/`COMMIT` at all;
+///   create: the object, its event, its idempotency record) needs no `BEGIN`/`COMMIT` at all: its rows go out
+///   in one autocommit statement, which PostgreSQL applies atomically, together with other requests' (`group.rs`);
 /// - documents it wrote or read `FOR UPDATE` are read back without asking the database;
 /// - read-only transactions run their statements on one pooled connection without `BEGIN`; each statement
 ///   sees a consistent snapshot of its own.
@@ -29,6 +33,12 @@ use crate::{
 /// connection comes back before the next statement; an error is reported there or at the commit.
 pub(super) struct PostgresTx {
     pool: PgPool,
+    group: GroupCommitter,
+    copies: Arc<Copies>,
+    /// Copies this transaction used instead of reading the rows, checked where its writes are stored.
+    relied: Vec<Relied>,
+    /// Documents it wrote that have copies on this node, dropped once it commits.
+    wrote: Vec<String>,
     write: bool,
     conn: Option<Conn>,
     /// Writes being sent in the background, with the transaction's connection.
@@ -80,8 +90,27 @@ const GET_FOR_UPDATE: &str =
     "SELECT data::text FROM objects WHERE account = $1 AND livemode = $2 AND kind = $3 AND id = $4 FOR UPDATE";
 
 impl PostgresTx {
-    pub(super) fn new(pool: PgPool, write: bool) -> Self {
-        Self { pool, write, conn: None, flushing: None, buffer: Buffer::default(), pending_key: None, claimed: None }
+    pub(super) fn new(pool: PgPool, group: GroupCommitter, copies: Arc<Copies>, write: bool) -> Self {
+        Self {
+            pool,
+            group,
+            copies,
+            relied: Vec::new(),
+            wrote: Vec::new(),
+            write,
+            conn: None,
+            flushing: None,
+            buffer: Buffer::default(),
+            pending_key: None,
+            claimed: None,
+        }
+    }
+
+    /// Notes a write of a document this node has a copy of.
+    fn note_write(&mut self, scope: &Scope, kind: &str, id: &str) {
+        if let Some(key) = self.copies.written(scope, kind, id) {
+            self.wrote.push(key);
+        }
     }
 
     /// The connection for the next statement, the transaction begun if needed; queued writes stay queued.
@@ -232,9 +261,10 @@ impl Tx for PostgresTx {
         self.get_doc(scope, kind, id, false).await
     }
 
-    /// Before the transaction has begun, on a pooled connection in autocommit mode: the same read-committed
-    /// snapshot the transaction's statement would see, without a `BEGIN`, and a transaction that goes on to
-    /// only insert still commits as one autocommit statement.
+    /// Before the transaction has begun: this node's copy, relied on until the commit checks it (`copies.rs`),
+    /// or a read on a pooled connection in autocommit mode, the same read-committed snapshot the transaction's
+    /// statement would see, without a `BEGIN`. Either way a transaction that goes on to only insert still
+    /// commits as one autocommit statement.
     async fn get_json_committed(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<String>> {
         if !self.write || self.conn.is_some() || self.flushing.is_some() {
             return self.get_doc(scope, kind, id, false).await;
@@ -242,7 +272,19 @@ impl Tx for PostgresTx {
         if let Some(known) = self.buffer.read(scope, kind, id, false) {
             return Ok(known);
         }
-        let found = fetch_doc(&self.pool, GET, scope, kind, id).await?;
+        let found = match self.copies.get(scope, kind, id) {
+            Some(copy) => {
+                let relied =
+                    Relied { scope: scope.clone(), kind: kind.to_owned(), id: id.to_owned(), data: copy.clone() };
+                self.relied.push(relied);
+                copy
+            }
+            None => {
+                let found = fetch_doc(&self.pool, GET, scope, kind, id).await?;
+                self.copies.put(scope, kind, id, found.clone());
+                found
+            }
+        };
         self.buffer.remember(scope, kind, id, found.clone(), false);
         Ok(found)
     }
@@ -294,11 +336,13 @@ impl Tx for PostgresTx {
     }
 
     async fn insert_json(&mut self, scope: &Scope, row: JsonRow) -> Result<()> {
+        self.note_write(scope, row.kind, &row.id);
         self.buffer.insert(scope, row)?;
         self.flush_in_background().await
     }
 
     async fn update_json(&mut self, scope: &Scope, row: JsonRow) -> Result<()> {
+        self.note_write(scope, row.kind, &row.id);
         let row = if self.write {
             match self.buffer.update(scope, row)? {
                 None => return self.flush_in_background().await,
@@ -325,6 +369,7 @@ impl Tx for PostgresTx {
     }
 
     async fn delete(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<bool> {
+        self.note_write(scope, kind, id);
         let result = sqlx::query("DELETE FROM objects WHERE account = $1 AND livemode = $2 AND kind = $3 AND id = $4")
             .bind(&scope.account)
             .bind(scope.livemode)
@@ -508,15 +553,32 @@ impl Tx for PostgresTx {
         }
         let pending = self.buffer.take();
         let key = self.pending_key.take();
-        match self.conn.take() {
-            // Nothing read, so nothing but inserts queued: one statement in autocommit mode is atomic on its own.
-            None => flush::insert_only(&self.pool, pending, key).await?,
-            Some(Conn::Tx(mut tx)) => {
-                flush::flush(&mut tx, pending, key).await?;
-                tx.commit().await?;
-            }
-            Some(Conn::Plain(_)) => {}
+        let relied_keys: Vec<String> = self.relied.iter().map(Relied::key).collect();
+        let relied = std::mem::take(&mut self.relied);
+        let outcome = match self.conn.take() {
+            // Nothing read, so nothing but inserts queued: one statement in autocommit mode is atomic on its own,
+            // and may carry other requests' inserts too (`group.rs`).
+            None => self.group.commit(pending, key, relied).await,
+            Some(Conn::Tx(tx)) => commit_open(tx, pending, key, &relied).await,
+            Some(Conn::Plain(_)) => Ok(()),
+        };
+        match &outcome {
+            Ok(()) => self.copies.forget(&self.wrote),
+            Err(StoreError::Stale) => self.copies.forget(&relied_keys),
+            Err(_) => {}
         }
-        Ok(())
+        outcome
     }
+}
+
+/// Commits a begun transaction: its queued writes, then the check of the copies it relied on.
+async fn commit_open(
+    mut tx: Transaction<'static, Postgres>,
+    pending: Vec<crate::buffer::Pending>,
+    key: Option<KeyRecord>,
+    relied: &[Relied],
+) -> Result<()> {
+    flush::flush(&mut tx, pending, key).await?;
+    copies::check(&mut tx, relied).await?;
+    Ok(tx.commit().await?)
 }
