@@ -115,8 +115,8 @@ impl KeyCache {
 
 /// Accounts' webhook registries, so that an event does not read its account's: a copy is used while the store's
 /// count of registry writes (`Tx::committed_version`) is where it was when the copy was read. On SQLite that read
-/// was a tenth of a create's CPU (a reader's page cache starts cold after every commit). Nothing is kept where the
-/// store cannot count (PostgreSQL, whose other nodes write too).
+/// was a tenth of a create's CPU (a reader's page cache starts cold after every commit). Nothing is kept here where
+/// the store cannot count (PostgreSQL, whose other nodes write too): that store keeps copies it checks at commit.
 #[derive(Default)]
 pub(crate) struct RegistryCache {
     entries: RwLock<HashMap<Scope, (u64, Arc<WebhookRegistry>)>>,

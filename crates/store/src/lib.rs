@@ -115,7 +115,9 @@ pub trait Tx: Send {
     /// joining the transaction's own reads: a write transaction that has read nothing else still commits as a
     /// plain batch of inserts (a group commit on SQLite, one autocommit statement on PostgreSQL). Read
     /// committed, as PostgreSQL's isolation is: never the first half of a read-modify-write. For documents that
-    /// steer a request without being changed by it (the webhook registry, a connected account).
+    /// steer a request without being changed by it (the webhook registry, a connected account). A backend may
+    /// answer from a copy; the commit then fails with [`StoreError::Stale`], writing nothing, if the copy was no
+    /// longer current, and the caller runs the transaction again.
     async fn get_json_committed(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<Option<String>> {
         self.get_json(scope, kind, id).await
     }
