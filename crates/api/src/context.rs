@@ -291,12 +291,15 @@ async fn attempt(
         let fingerprint = fingerprint(&parts.method, parts.uri.path(), &body);
         (key, fingerprint)
     });
+    let mut unchecked = false;
     if let Some((key, fingerprint)) = &idempotency {
         validate_key(key)?;
-        if let Claim::Done { fingerprint: stored, status, body } =
-            tx.claim_idempotency_key(&scope, key, fingerprint, now).await?
-        {
-            return Ok(replay(key, fingerprint, &stored, status, body)?);
+        match tx.claim_idempotency_key(&scope, key, fingerprint, now).await? {
+            Claim::Done { fingerprint: stored, status, body } => {
+                return Ok(replay(key, fingerprint, &stored, status, body)?);
+            }
+            Claim::New => {}
+            Claim::Unchecked => unchecked = true,
         }
     }
 
@@ -331,14 +334,12 @@ async fn attempt(
         }
         match (tx.commit().await, &idempotency) {
             (Ok(()), _) => {}
-            // A concurrent request with the same key committed first: ours is undone, theirs is the answer.
+            // The key was used first by a concurrent request, or before (`Claim::Unchecked`): ours is undone,
+            // the stored answer is the answer.
             (Err(StoreError::Conflict), Some((key, fingerprint))) => {
-                let mut tx = state.store.begin_read().await?;
-                return match tx.claim_idempotency_key(&scope, key, fingerprint, now).await? {
-                    Claim::Done { fingerprint: stored, status, body } => {
-                        Ok(replay(key, fingerprint, &stored, status, body)?)
-                    }
-                    Claim::New => Err(ApiError::internal("idempotency key conflict without a stored answer").into()),
+                return match stored_answer(state, &scope, key, fingerprint, now).await? {
+                    Some(replayed) => Ok(replayed),
+                    None => Err(ApiError::internal("idempotency key conflict without a stored answer").into()),
                 };
             }
             (Err(error), _) => return Err(error.into()),
@@ -346,6 +347,10 @@ async fn attempt(
     } else {
         drop(tx);
         if let Some((key, fingerprint)) = &idempotency {
+            // A key used before answers with what it stored, not with this run's refusal.
+            if unchecked && let Some(replayed) = stored_answer(state, &scope, key, fingerprint, now).await? {
+                return Ok(replayed);
+            }
             remember_failure(state, &scope, key, fingerprint, status, &body, now).await?;
         }
     }
@@ -370,7 +375,7 @@ async fn remember_failure(
         return Ok(());
     }
     let mut tx = state.store.begin_write().await?;
-    if tx.claim_idempotency_key(scope, key, fingerprint, now).await? == Claim::New {
+    if matches!(tx.claim_idempotency_key(scope, key, fingerprint, now).await?, Claim::New | Claim::Unchecked) {
         tx.finish_idempotency_key(scope, key, status.as_u16(), &String::from_utf8_lossy(body)).await?;
         match tx.commit().await {
             // A concurrent request with the same key answered first; its answer stands.
@@ -379,6 +384,21 @@ async fn remember_failure(
         }
     }
     Ok(())
+}
+
+/// The response stored under `key`, replayed (or the idempotency error for another request's key), if any.
+async fn stored_answer(
+    state: &AppState,
+    scope: &Scope,
+    key: &str,
+    fingerprint: &str,
+    now: Timestamp,
+) -> Result<Option<Response>, ApiError> {
+    let mut tx = state.store.begin_read().await?;
+    match tx.claim_idempotency_key(scope, key, fingerprint, now).await? {
+        Claim::Done { fingerprint: stored, status, body } => replay(key, fingerprint, &stored, status, body).map(Some),
+        Claim::New | Claim::Unchecked => Ok(None),
+    }
 }
 
 fn replay(key: &str, fingerprint: &str, stored: &str, status: u16, body: String) -> Result<Response, ApiError> {

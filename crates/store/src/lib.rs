@@ -81,6 +81,11 @@ pub enum Claim {
     New,
     /// Used before and finished: replay this response (if the request fingerprint matches).
     Done { fingerprint: String, status: u16, body: String },
+    /// Not looked up (a write transaction on PostgreSQL, where the look-up was a statement of its own): the
+    /// caller executes the request as for [`Claim::New`]; if the key was used before, recording the response
+    /// fails the commit with [`StoreError::Conflict`], and a request that ends without committing must look
+    /// the key up again, in a read-only transaction, before answering.
+    Unchecked,
 }
 
 /// The account a secret API key authenticates.
@@ -167,9 +172,9 @@ pub trait Tx: Send {
         after: Option<&str>,
     ) -> Result<Page>;
 
-    /// Claims an idempotency key for this transaction. A concurrent request with the same key either makes this
-    /// wait until it finishes (PostgreSQL) or makes this transaction's commit fail with
-    /// [`StoreError::Conflict`] if it commits first (SQLite); either way one request's effects are kept.
+    /// Claims an idempotency key for this transaction. A concurrent request with the same key (or, after
+    /// [`Claim::Unchecked`], an earlier one) makes this transaction's commit fail with [`StoreError::Conflict`]
+    /// if it committed first: one request's effects are kept. Read-only transactions always look the key up.
     async fn claim_idempotency_key(&mut self, scope: &Scope, key: &str, fingerprint: &str, now: i64) -> Result<Claim>;
     /// Records the response for a key claimed in this transaction.
     async fn finish_idempotency_key(&mut self, scope: &Scope, key: &str, status: u16, body: &str) -> Result<()>;

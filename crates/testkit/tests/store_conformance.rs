@@ -179,25 +179,45 @@ async fn search_runs_the_query_language(db: TestDatabase) {
     assert_eq!(ids(&paged), ["t1", "t0"]);
 }
 
+/// A key is new or unchecked (PostgreSQL's write transactions do not look it up): either way the request runs.
+fn runs(claim: &Claim) -> bool {
+    matches!(claim, Claim::New | Claim::Unchecked)
+}
+
 async fn idempotency_keys_are_claimed_once_and_remember_the_answer(db: TestDatabase) {
     let a = scope("acct_a");
     let mut tx = db.store.begin_write().await.unwrap();
-    assert_eq!(tx.claim_idempotency_key(&a, "k", "fp", 1000).await.unwrap(), Claim::New);
+    assert!(runs(&tx.claim_idempotency_key(&a, "k", "fp", 1000).await.unwrap()));
     tx.finish_idempotency_key(&a, "k", 200, "{\"id\":1}").await.unwrap();
     tx.commit().await.unwrap();
-    let mut tx = db.store.begin_write().await.unwrap();
-    assert_eq!(
-        tx.claim_idempotency_key(&a, "k", "other", 1001).await.unwrap(),
-        Claim::Done { fingerprint: "fp".into(), status: 200, body: "{\"id\":1}".into() }
-    );
-    assert_eq!(
-        tx.claim_idempotency_key(&scope("acct_b"), "k", "fp", 1001).await.unwrap(),
-        Claim::New,
-        "keys are per account"
-    );
-    assert_eq!(tx.prune_idempotency_keys(1001).await.unwrap(), 1);
-    assert_eq!(tx.claim_idempotency_key(&a, "k", "fp", 1002).await.unwrap(), Claim::New, "a pruned key is new again");
+
+    let done = Claim::Done { fingerprint: "fp".into(), status: 200, body: "{\"id\":1}".into() };
+    let mut tx = db.store.begin_read().await.unwrap();
+    assert_eq!(tx.claim_idempotency_key(&a, "k", "other", 1001).await.unwrap(), done, "read-only: looked up");
     drop(tx);
+    // A write transaction finds the key, or fails at its commit without writing anything.
+    let mut tx = db.store.begin_write().await.unwrap();
+    match tx.claim_idempotency_key(&a, "k", "other", 1001).await.unwrap() {
+        Claim::Done { .. } => {}
+        Claim::Unchecked => {
+            tx.insert(&a, row("by_reused_key", 1001, json!({"id": "by_reused_key"}))).await.unwrap();
+            tx.finish_idempotency_key(&a, "k", 200, "{}").await.unwrap();
+            assert!(matches!(tx.commit().await, Err(StoreError::Conflict)));
+            let mut tx = db.store.begin_read().await.unwrap();
+            assert_eq!(tx.get(&a, "thing", "by_reused_key").await.unwrap(), None, "undone with the key's insert");
+            assert_eq!(tx.claim_idempotency_key(&a, "k", "fp", 1001).await.unwrap(), done, "the first answer stays");
+        }
+        Claim::New => panic!("a used key claimed as new"),
+    }
+
+    let mut tx = db.store.begin_read().await.unwrap();
+    assert_eq!(tx.claim_idempotency_key(&scope("acct_b"), "k", "fp", 1001).await.unwrap(), Claim::New, "per account");
+    drop(tx);
+    let mut tx = db.store.begin_write().await.unwrap();
+    assert_eq!(tx.prune_idempotency_keys(1001).await.unwrap(), 1);
+    tx.commit().await.unwrap();
+    let mut tx = db.store.begin_read().await.unwrap();
+    assert_eq!(tx.claim_idempotency_key(&a, "k", "fp", 1002).await.unwrap(), Claim::New, "a pruned key is new again");
 }
 
 async fn api_keys_and_settings_are_remembered(db: TestDatabase) {

@@ -61,6 +61,21 @@ both_backends!(an_idempotent_retry_replays_the_first_answer_and_creates_nothing_
         .await;
     assert_eq!(different.status, 400);
     assert_eq!(different.error()["type"], "idempotency_error");
+    // Even when the other request would itself be refused: the key is checked first.
+    let refused =
+        client.send(reqwest::Method::POST, "/v1/customers", &[("email", "bad")], &[("Idempotency-Key", "key-1")]).await;
+    assert_eq!(refused.error()["type"], "idempotency_error", "{:?}", refused.body);
+
+    // A retry is answered from the key even when running it again would now fail.
+    let id = first.body["id"].as_str().unwrap();
+    let path = format!("/v1/customers/{id}");
+    let update = [("name", "Renamed")];
+    let updated = client.send(reqwest::Method::POST, &path, &update, &[("Idempotency-Key", "key-3")]).await;
+    assert_eq!(updated.status, 200);
+    assert_eq!(client.delete(&path).await.status, 200);
+    let retried = client.send(reqwest::Method::POST, &path, &update, &[("Idempotency-Key", "key-3")]).await;
+    assert_eq!((retried.status, &retried.body), (200, &updated.body));
+    assert_eq!(retried.headers["idempotent-replayed"], "true");
 
     // A request refused for its parameters is not stored: the corrected retry may reuse the key.
     let failed =

@@ -442,10 +442,15 @@ impl Tx for PostgresTx {
         self.fetch_page(qb, limit, false).await
     }
 
-    /// Looks the key up without beginning the transaction (so a create can still go out as one statement); the
-    /// key is inserted with the answer. Two concurrent requests with one key may both run: the second insert of
-    /// the key waits for the first transaction, then fails with a conflict, undoing the second request.
+    /// A write transaction does not look the key up: that was a statement of its own, as costly to the server
+    /// as a create's whole insert. The key is inserted with the answer, which fails with a conflict if the key
+    /// was used before (or by a concurrent request, after waiting for it), undoing this request; the caller then
+    /// replays the stored answer (`Claim::Unchecked`). A read-only transaction looks it up.
     async fn claim_idempotency_key(&mut self, scope: &Scope, key: &str, fingerprint: &str, now: i64) -> Result<Claim> {
+        if self.write {
+            self.claimed = Some((key.to_owned(), fingerprint.to_owned(), now));
+            return Ok(Claim::Unchecked);
+        }
         let query = sqlx::query(
             "SELECT fingerprint, status, body FROM idempotency_keys WHERE account = $1 AND livemode = $2 AND key = $3",
         )
