@@ -442,10 +442,10 @@ impl Tx for PostgresTx {
         self.fetch_page(qb, limit, false).await
     }
 
-    /// A write transaction does not look the key up: that was a statement of its own, as costly to the server
-    /// as a create's whole insert. The key is inserted with the answer, which fails with a conflict if the key
-    /// was used before (or by a concurrent request, after waiting for it), undoing this request; the caller then
-    /// replays the stored answer (`Claim::Unchecked`). A read-only transaction looks it up.
+    /// A write transaction does not look the key up (`Claim::Unchecked`): that was a statement of its own, as
+    /// costly to the server as a create's whole insert. The key is inserted with the answer, which fails with a
+    /// conflict if the key was used before (or by a concurrent request, after waiting for it), undoing this
+    /// request. A read-only transaction looks it up.
     async fn claim_idempotency_key(&mut self, scope: &Scope, key: &str, fingerprint: &str, now: i64) -> Result<Claim> {
         if self.write {
             self.claimed = Some((key.to_owned(), fingerprint.to_owned(), now));
@@ -469,7 +469,6 @@ impl Tx for PostgresTx {
                 body: row.get::<Option<String>, _>(2).unwrap_or_default(),
             });
         }
-        self.claimed = Some((key.to_owned(), fingerprint.to_owned(), now));
         Ok(Claim::New)
     }
 
