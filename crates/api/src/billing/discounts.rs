@@ -378,15 +378,17 @@ pub async fn replace_on_subscription(
     save(ctx, tx, &mut resolved, |discount| discount.subscription = Some(id.clone())).await?;
     sub.discounts = ids(&resolved);
     let gone: Vec<String> = existing.into_iter().filter(|id| !sub.discounts.contains(id)).collect();
-    removed(ctx, tx, &gone).await
+    removed(ctx, tx, &gone).await.map(drop)
 }
 
-/// `customer.discount.deleted` for each of these discounts, just taken off the subscription they were on.
-pub async fn removed(ctx: &Ctx, tx: &mut dyn Tx, ids: &[String]) -> Result<(), ApiError> {
-    for discount in load_all(ctx, tx, ids).await? {
-        respond::emit(ctx, tx, "customer.discount.deleted", &discount, None).await?;
+/// `customer.discount.deleted` for each of these discounts, just taken off the subscription they were on;
+/// returns them.
+pub async fn removed(ctx: &Ctx, tx: &mut dyn Tx, ids: &[String]) -> Result<Vec<Discount>, ApiError> {
+    let discounts = load_all(ctx, tx, ids).await?;
+    for discount in &discounts {
+        respond::emit(ctx, tx, "customer.discount.deleted", discount, None).await?;
     }
-    Ok(())
+    Ok(discounts)
 }
 
 /// A new discount of `customer` (the caller adds the object it is on).

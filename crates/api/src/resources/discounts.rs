@@ -5,7 +5,6 @@
 
 use axum::extract::Path;
 use portico_core::objects::customer::Customer;
-use portico_core::objects::discount::Discount;
 use portico_core::objects::subscription::Subscription;
 use portico_store::{Tx, TxExt};
 
@@ -33,11 +32,10 @@ pub async fn subscription_delete(ctx: Ctx, Path(id): Path<String>, _: Params<NoP
         error.message = format!("No active discount for subscription: '{id}'");
         return Err(error);
     };
-    let removed =
-        tx.load::<Discount>(ctx.scope(), &first).await?.ok_or_else(|| ApiError::no_such("discount", &first, "id"))?;
     let before = respond::wire_json(&sub)?;
     let gone = std::mem::take(&mut sub.discounts);
     save_subscription(&ctx, tx, &sub, &before).await?;
-    crate::billing::discounts::removed(&ctx, tx, &gone).await?;
-    Ok(respond::json_response(&removed.deleted()))
+    let removed = crate::billing::discounts::removed(&ctx, tx, &gone).await?;
+    let first = removed.iter().find(|d| d.id == first).ok_or_else(|| ApiError::no_such("discount", &first, "id"))?;
+    Ok(respond::json_response(&first.deleted()))
 }
