@@ -10,9 +10,11 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::routing::post;
-use portico_testkit::{Backend, Client, database};
+use portico_testkit::{Backend, Client, TestDatabase, database};
 use support::{line_after, line_with, portico, serve};
+use tokio::io::{BufReader, Lines};
 use tokio::net::TcpListener;
+use tokio::process::{Child, ChildStdout};
 
 mod support;
 
@@ -51,14 +53,28 @@ async fn wait_for(seen: &Arc<Mutex<Received>>, events: usize) {
     panic!("only {} of {events} events arrived", seen.lock().expect("not poisoned").count.len());
 }
 
-#[tokio::test]
-async fn two_nodes_on_one_postgresql_deliver_each_event_once() {
+/// Two `portico serve` processes on one fresh PostgreSQL database, a client of each; stopped when dropped.
+struct TwoNodes {
+    a: Client,
+    b: Client,
+    _processes: [(Child, Lines<BufReader<ChildStdout>>); 2],
+    _db: TestDatabase,
+}
+
+async fn two_nodes() -> TwoNodes {
     let db = database(Backend::Postgres).await;
     let key = format!("sk_test_{}", portico_core::ids::random_base62(32));
-    let (_a, _a_out, node_a) = serve(&db.url, &key).await;
-    let (_b, _b_out, node_b) = serve(&db.url, &key).await;
+    let (a, a_out, node_a) = serve(&db.url, &key).await;
+    let (b, b_out, node_b) = serve(&db.url, &key).await;
+    let clients = (Client::new(&node_a, &key), Client::new(&node_b, &key));
+    TwoNodes { a: clients.0, b: clients.1, _processes: [(a, a_out), (b, b_out)], _db: db }
+}
+
+#[tokio::test]
+async fn two_nodes_on_one_postgresql_deliver_each_event_once() {
+    let nodes = two_nodes().await;
     let (url, seen) = receiver().await;
-    let (a, b) = (Client::new(&node_a, &key), Client::new(&node_b, &key));
+    let (a, b) = (&nodes.a, &nodes.b);
     let endpoint = a.post("/v1/webhook_endpoints", &[("url", &url), ("enabled_events[0]", "customer.created")]).await;
     assert_eq!(endpoint.status, 200, "{}", endpoint.body);
 
@@ -84,11 +100,8 @@ async fn two_nodes_on_one_postgresql_deliver_each_event_once() {
 /// an endpoint made on one node must still get the very next event made on another.
 #[tokio::test]
 async fn an_endpoint_made_on_one_node_gets_the_next_event_made_on_another() {
-    let db = database(Backend::Postgres).await;
-    let key = format!("sk_test_{}", portico_core::ids::random_base62(32));
-    let (_a, _a_out, node_a) = serve(&db.url, &key).await;
-    let (_b, _b_out, node_b) = serve(&db.url, &key).await;
-    let (a, b) = (Client::new(&node_a, &key), Client::new(&node_b, &key));
+    let nodes = two_nodes().await;
+    let (a, b) = (&nodes.a, &nodes.b);
     // Node B reads the account's registry (no endpoints yet) for this event, and keeps a copy.
     assert_eq!(b.post("/v1/customers", &[("name", "Before")]).await.status, 200);
     let (url, seen) = receiver().await;

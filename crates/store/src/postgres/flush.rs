@@ -61,6 +61,22 @@ impl<'a> Columns<'a> {
         }
         columns
     }
+
+    /// Adds the columns as array parameters, in the order the statements list them; `created` only for inserts
+    /// (a new version keeps its row's).
+    fn bind(self, args: &mut PgArguments, with_created: bool) -> Result<()> {
+        add(args, self.account)?;
+        add(args, self.livemode)?;
+        add(args, self.kind)?;
+        add(args, self.id)?;
+        add(args, self.customer)?;
+        if with_created {
+            add(args, self.created)?;
+        }
+        add(args, self.clock)?;
+        add(args, self.due_at)?;
+        add(args, self.data)
+    }
 }
 
 pub(super) fn add<'q, T>(args: &mut PgArguments, value: T) -> Result<()>
@@ -90,15 +106,7 @@ pub(super) async fn insert<'a, 'e>(
     let mut args = PgArguments::default();
     let mut next = 1;
     if with_rows {
-        add(&mut args, rows.account)?;
-        add(&mut args, rows.livemode)?;
-        add(&mut args, rows.kind)?;
-        add(&mut args, rows.id)?;
-        add(&mut args, rows.customer)?;
-        add(&mut args, rows.created)?;
-        add(&mut args, rows.clock)?;
-        add(&mut args, rows.due_at)?;
-        add(&mut args, rows.data)?;
+        rows.bind(&mut args, true)?;
         next += 9;
     }
     let keys_from = next;
@@ -225,16 +233,8 @@ pub(super) async fn flush(conn: &mut PgConnection, pending: Vec<Pending>, key: O
         return Ok(());
     }
     let expected = updates.len() as u64;
-    let c = Columns::of(&updates);
     let mut args = PgArguments::default();
-    add(&mut args, c.account)?;
-    add(&mut args, c.livemode)?;
-    add(&mut args, c.kind)?;
-    add(&mut args, c.id)?;
-    add(&mut args, c.customer)?;
-    add(&mut args, c.clock)?;
-    add(&mut args, c.due_at)?;
-    add(&mut args, c.data)?;
+    Columns::of(&updates).bind(&mut args, false)?;
     let updated = sqlx::query_with(
         "UPDATE objects AS o SET customer = v.customer, clock = v.clock, due_at = v.due_at, data = v.data::jsonb \
          FROM unnest($1::text[], $2::bool[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int8[], \
