@@ -31,7 +31,7 @@ pub(crate) struct Buffer {
 }
 
 /// The cache key of a document.
-fn key(scope: &Scope, kind: &str, id: &str) -> String {
+pub(crate) fn key(scope: &Scope, kind: &str, id: &str) -> String {
     format!("{}\u{0}{}\u{0}{kind}\u{0}{id}", scope.account, u8::from(scope.livemode))
 }
 

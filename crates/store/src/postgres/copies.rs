@@ -18,6 +18,7 @@ use sqlx::PgConnection;
 use sqlx::postgres::PgArguments;
 
 use super::flush::add;
+use crate::buffer::key;
 use crate::{Result, StoreError};
 
 /// Past this many documents the copies start over rather than grow without bound.
@@ -43,10 +44,6 @@ impl Relied {
     pub(super) fn key(&self) -> String {
         key(&self.scope, &self.kind, &self.id)
     }
-}
-
-fn key(scope: &Scope, kind: &str, id: &str) -> String {
-    format!("{}\u{0}{}\u{0}{kind}\u{0}{id}", scope.account, u8::from(scope.livemode))
 }
 
 impl Copies {
