@@ -111,7 +111,8 @@ pub async fn emit<T: Object>(
     match before {
         Some(before) => {
             let after = wire(object)?;
-            record(ctx, tx, kind, &after.to_string(), previous_attributes(before, &after)).await
+            let previous = previous_attributes(before, &after).map(|changed| changed.to_string());
+            record(ctx, tx, kind, &after.to_string(), previous.as_deref()).await
         }
         // Serialized straight to text: a `Value` tree first costs several times more (events are the most
         // written documents).
@@ -131,9 +132,9 @@ pub async fn emit_changed(
     tx: &mut dyn Tx,
     kind: &str,
     wire: &str,
-    previous: Option<Value>,
+    previous: Option<String>,
 ) -> Result<(), ApiError> {
-    record(ctx, tx, kind, wire, previous).await
+    record(ctx, tx, kind, wire, previous.as_deref()).await
 }
 
 /// An object's row for the store and its wire shape as JSON text, from one serialization.
@@ -245,11 +246,11 @@ fn strip_hidden_member_anywhere(json: &mut String) {
 }
 
 /// Stores an event about an object given as wire JSON text, and its webhook deliveries.
-async fn record(ctx: &Ctx, tx: &mut dyn Tx, kind: &str, object: &str, previous: Option<Value>) -> Result<(), ApiError> {
+async fn record(ctx: &Ctx, tx: &mut dyn Tx, kind: &str, object: &str, previous: Option<&str>) -> Result<(), ApiError> {
     let event = Event::new(
         kind,
         Value::Null,
-        previous,
+        None,
         ctx.scope().livemode,
         ctx.connected_account().map(str::to_owned),
         ctx.request(),
@@ -261,7 +262,7 @@ async fn record(ctx: &Ctx, tx: &mut dyn Tx, kind: &str, object: &str, previous: 
     let mut event = event;
     let targets: Vec<_> = registry.targets(kind, ctx.connected_account().is_some()).collect();
     event.pending_webhooks = targets.len() as i64;
-    tx.insert_json(ctx.scope(), event_row(&event, object)?).await?;
+    tx.insert_json(ctx.scope(), event_row(&event, object, previous)?).await?;
     if !targets.is_empty() {
         let now = crate::context::unix_now();
         // A connected account's events go to its platform's `connect` endpoints.
@@ -275,17 +276,23 @@ async fn record(ctx: &Ctx, tx: &mut dyn Tx, kind: &str, object: &str, previous: 
     Ok(())
 }
 
-/// The event's row, its `data.object` spliced in as text: the event is serialized with a null there, and the
-/// first `"data":{"object":null` of that text is the event's own (every field before `data` is a string or a
-/// number, and a quote inside a string is escaped).
-fn event_row(event: &Event, object: &str) -> Result<JsonRow, ApiError> {
+/// The event's row, its `data.object` and `data.previous_attributes` spliced in as text: the event is serialized
+/// with a null object and no previous attributes, and the first `"data":{"object":null` of that text is the
+/// event's own (every field before `data` is a string or a number, and a quote inside a string is escaped).
+fn event_row(event: &Event, object: &str, previous: Option<&str>) -> Result<JsonRow, ApiError> {
     const MARKER: &str = "\"data\":{\"object\":null";
+    const PREVIOUS: &str = ",\"previous_attributes\":";
     let shell = serde_json::to_string(event).map_err(ApiError::internal)?;
     let at = shell.find(MARKER).ok_or_else(|| ApiError::internal("event serialized without data.object"))?;
     let cut = at + MARKER.len() - "null".len();
-    let mut json = String::with_capacity(shell.len() + object.len());
+    let previous_len = previous.map_or(0, |previous| PREVIOUS.len() + previous.len());
+    let mut json = String::with_capacity(shell.len() + object.len() + previous_len);
     json.push_str(&shell[..cut]);
     json.push_str(object);
+    if let Some(previous) = previous {
+        json.push_str(PREVIOUS);
+        json.push_str(previous);
+    }
     json.push_str(&shell[cut + "null".len()..]);
     Ok(JsonRow {
         kind: Event::KIND,

@@ -3,6 +3,8 @@
 //! a test clock, across all accounts) and each test clock's advance; both find their work through the
 //! store's due queue (`due_at`), so a restarted or second node picks up exactly where the work stands.
 
+use std::collections::BTreeMap;
+
 use portico_core::Scope;
 use portico_core::Timestamp;
 use portico_core::billing::{invoicing, lifecycle};
@@ -13,6 +15,7 @@ use portico_core::objects::subscription_schedule::SubscriptionSchedule;
 use portico_core::objects::test_clock::{Status as ClockStatus, TestClock};
 use portico_core::objects::{InvoiceItem, Object};
 use portico_store::{FieldFilter, ListQuery, Scalar, Tx, TxExt};
+use serde_json::value::RawValue;
 
 use super::collect;
 use crate::context::Ctx;
@@ -115,17 +118,21 @@ pub async fn save_subscription(ctx: &Ctx, tx: &mut dyn Tx, sub: &Subscription, b
         return Ok(());
     }
     tx.update_json(ctx.scope(), row).await?;
-    let previous = portico_core::objects::event::previous_attributes_of_text(before, &wire);
-    let old = |member: &str| previous.as_ref().and_then(|changed| changed.get(member));
-    let was = match old("status") {
-        Some(status) => serde_json::from_value::<Status>(status.clone()).map_err(ApiError::internal)?,
+    let previous = portico_core::objects::event::previous_attributes_text(before, &wire);
+    let changed: BTreeMap<&str, &RawValue> = match &previous {
+        Some(text) => serde_json::from_str(text).map_err(ApiError::internal)?,
+        None => BTreeMap::new(),
+    };
+    let was = match changed.get("status") {
+        Some(status) => serde_json::from_str::<Status>(status.get()).map_err(ApiError::internal)?,
         None => sub.status,
     };
     if sub.status == Status::Canceled && was != Status::Canceled {
         return respond::emit(ctx, tx, "customer.subscription.deleted", sub, None).await;
     }
-    let pending_ended = old("pending_update").is_some_and(|update| !update.is_null()) && sub.pending_update.is_none();
-    let applied = old("items").is_some() || was != sub.status;
+    let pending_ended =
+        changed.get("pending_update").is_some_and(|update| update.get() != "null") && sub.pending_update.is_none();
+    let applied = changed.contains_key("items") || was != sub.status;
     respond::emit_changed(ctx, tx, "customer.subscription.updated", &wire, previous).await?;
     if pending_ended {
         let kind = if applied { "pending_update_applied" } else { "pending_update_expired" };
