@@ -121,18 +121,22 @@ pub fn previous_attributes_text(before: &str, after: &str) -> Option<String> {
         text.push_str("\":");
         text.push_str(value);
     };
+    // Members come in the same order in both texts; lookups only where they do not.
+    let mut aligned = old.len() == new.len();
     for (at, (key, value)) in old.iter().enumerate() {
-        // Members come in the same order in both texts; a lookup only where they do not.
         let now = match new.get(at) {
             Some((same, now)) if same == key => Some(now),
-            _ => new.iter().find(|(other, _)| other == key).map(|(_, now)| now),
+            _ => {
+                aligned = false;
+                new.iter().find(|(other, _)| other == key).map(|(_, now)| now)
+            }
         };
         if now.is_none_or(|now| now.get() != value.get()) {
             member(key, value.get());
         }
     }
-    for (key, _) in &new {
-        if !old.iter().any(|(other, _)| other == key) {
+    if !aligned {
+        for (key, _) in new.iter().filter(|(key, _)| !old.iter().any(|(other, _)| other == key)) {
             member(key, "null");
         }
     }
