@@ -125,8 +125,8 @@ pub async fn emit_wire(ctx: &Ctx, tx: &mut dyn Tx, kind: &str, wire: &str) -> Re
     record(ctx, tx, kind, wire, None).await
 }
 
-/// Appends a `*.updated` event for an object given as wire JSON text, with its `previous_attributes` (as
-/// `event::previous_attributes_of_text` finds them).
+/// Appends a `*.updated` event for an object given as wire JSON text, with its `previous_attributes` as JSON
+/// text (as `event::previous_attributes_text` finds them).
 pub async fn emit_changed(
     ctx: &Ctx,
     tx: &mut dyn Tx,
