@@ -32,15 +32,29 @@ function required(name) {
 
 // --- browser ------------------------------------------------------------------------------------------------
 
-/** Debian's Chromium, headless (playwright-core never downloads a browser). */
-export function launch() {
-  return chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync',
-    ],
-  });
+/** How many times a browser is started before the test file fails. */
+const LAUNCH_ATTEMPTS = 3;
+
+/**
+ * Debian's Chromium, headless (playwright-core never downloads a browser). Chromium has crashed while starting
+ * (SIGSEGV before opening any page, once in a CI run, failing a whole test file): a launch that fails is tried
+ * again, and said so on stderr.
+ */
+export async function launch() {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await chromium.launch({
+        executablePath: '/usr/bin/chromium',
+        args: [
+          '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+          '--disable-component-update', '--disable-sync',
+        ],
+      });
+    } catch (error) {
+      if (attempt === LAUNCH_ATTEMPTS) throw error;
+      console.error(`Chromium did not start (attempt ${attempt} of ${LAUNCH_ATTEMPTS}): ${error.message.split('\n')[0]}`);
+    }
+  }
 }
 
 let shared;
