@@ -23,6 +23,8 @@ pub fn random_upper_hex(len: usize) -> String {
 const ID_SEQUENCE: usize = 9;
 /// 89 bits: ids stay unguessable and never collide.
 const ID_RANDOM: usize = 15;
+/// Characters of an id after its `prefix_`.
+pub const ID_BODY: usize = ID_SEQUENCE + ID_RANDOM;
 
 /// A new object id such as `cus_…`: 24 base62 characters, as Stripe's newer ids have. The first nine are a
 /// counter that goes up by one per id (from a random start, so each process writes in its own part of the id
@@ -30,7 +32,7 @@ const ID_RANDOM: usize = 15;
 /// keyed by id: a new row lands on the index page the previous one dirtied instead of on a random page, which
 /// more than doubled SQLite's inserts per second in a test with 100,000 rows in place.
 pub fn new_id(prefix: &str) -> String {
-    let mut id = String::with_capacity(prefix.len() + 1 + ID_SEQUENCE + ID_RANDOM);
+    let mut id = String::with_capacity(prefix.len() + 1 + ID_BODY);
     id.push_str(prefix);
     id.push('_');
     push_base62(&mut id, next_in_sequence(), ID_SEQUENCE);

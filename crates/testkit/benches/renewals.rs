@@ -28,6 +28,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use portico_core::Scope;
+use portico_core::ids::ID_BODY;
 use portico_core::objects::payment_method::CardRecord;
 use portico_core::objects::{Charge, Customer, Invoice, Object, PaymentIntent, PaymentMethod, Subscription};
 use portico_store::{ListQuery, Row, Store, TxExt as _};
@@ -350,8 +351,8 @@ fn row<T: Object>(object: &T) -> (Row, String) {
     (row, text)
 }
 
-/// Ids and secrets in a document: `prefix_` followed by at least 24 base62 characters, standing alone or after
-/// another token (`pi_…_secret_…`).
+/// Ids and secrets in a document: `prefix_` followed by at least an id's [`ID_BODY`] base62 characters, standing
+/// alone or after another token (`pi_…_secret_…`).
 fn ids_in(text: &str) -> Vec<String> {
     let bytes = text.as_bytes();
     let mut found = Vec::new();
@@ -368,7 +369,7 @@ fn ids_in(text: &str) -> Vec<String> {
             continue;
         }
         let body = bytes[prefix_end + 1..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
-        if body >= 24 {
+        if body >= ID_BODY {
             found.push(text[at..prefix_end + 1 + body].to_owned());
         }
         at = prefix_end + 1;
@@ -410,7 +411,6 @@ fn split(text: &str, tokens: &[String]) -> Vec<Piece> {
 /// had scattered each customer's entries in the by-customer index: a renewal then rewrote a page of it of its
 /// own, a third of the WAL it wrote.
 fn fresh_like(token: &str) -> String {
-    const ID_BODY: usize = 24;
     match token.rfind('_') {
         Some(cut) if token.len() - cut - 1 == ID_BODY && &token[..cut] != "secret" => {
             portico_core::ids::new_id(&token[..cut])
