@@ -14,8 +14,10 @@
 //! period and nothing charged; after the second, exactly N renewal invoices, one per subscription, all paid;
 //! one charge and one PaymentIntent per invoice; and the expected number of events of each type, none twice for
 //! one object. SQLite first, then PostgreSQL when `PORTICO_TEST_POSTGRES_URL` is set. For SQLite it also prints
-//! what the process wrote to files per subscription in each step: the WAL and its checkpoints, where the cost of
-//! a renewal mostly lies.
+//! what the process wrote to files per subscription in each step: the WAL and its checkpoints. And for each
+//! step, where a batch's time went on average, from the timings each batch of the advance logs
+//! (`due::ADVANCE_TARGET`): taking the writer with the clock's lock and the due queue, reading ahead what the
+//! batch needs, processing it, and the commit.
 //!
 //! Seeding: one customer, card and subscription are made through the HTTP API; their stored documents are then
 //! copied N times with fresh ids (made as Portico makes ids), straight through the store (creating 100,000 of
@@ -24,9 +26,10 @@
 //! subscriptions take about a minute per backend.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use portico_api::billing::due::ADVANCE_TARGET;
 use portico_core::Scope;
 use portico_core::ids::ID_BODY;
 use portico_core::objects::payment_method::CardRecord;
@@ -70,6 +73,7 @@ fn main() {
         .and_then(|s| s.parse::<usize>().ok())
         .filter(|n| (1..=MAX_SUBSCRIPTIONS).contains(n))
         .unwrap_or(DEFAULT_SUBSCRIPTIONS);
+    tracing::subscriber::set_global_default(BatchTimings).expect("no other tracing subscriber");
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
     runtime.block_on(async move {
         println!(
@@ -104,11 +108,14 @@ async fn run_backend(backend: Backend, label: &str, subscriptions: usize) -> boo
     let seeding = seeding.elapsed();
 
     let written_before = written();
+    BatchTimings::take();
     let renewal = advance(&client, &setup.clock, PERIOD_END).await;
+    let renewal_batches = BatchTimings::take();
     let written_renewing = written();
     let mut problems = check_renewed(&server, subscriptions).await;
     let written_checking = written();
     let collection = advance(&client, &setup.clock, TARGET).await;
+    let collection_batches = BatchTimings::take();
     let written_collecting = written();
     problems.extend(check(&server, &setup, subscriptions).await);
     let per_second = |step: Duration| subscriptions as f64 / step.as_secs_f64();
@@ -138,6 +145,9 @@ async fn run_backend(backend: Backend, label: &str, subscriptions: usize) -> boo
             per_subscription(collecting - checking)
         );
     }
+    for (step, batches) in [("renewal", renewal_batches), ("collection", collection_batches)] {
+        println!("           {step} step, {}", batches.summary());
+    }
     for line in report(&server, &setup).await {
         println!("           {line}");
     }
@@ -145,6 +155,85 @@ async fn run_backend(backend: Backend, label: &str, subscriptions: usize) -> boo
         println!("           PROBLEM: {problem}");
     }
     problems.is_empty()
+}
+
+/// The timings the advance's batches log, summed since the last [`BatchTimings::take`].
+#[derive(Default, Clone, Copy)]
+struct Batches {
+    count: u64,
+    objects: u64,
+    /// queue, prefetch, process, commit (ms).
+    phases: [f64; 4],
+}
+
+impl Batches {
+    const FIELDS: [&str; 4] = ["queue_ms", "prefetch_ms", "process_ms", "commit_ms"];
+
+    fn summary(&self) -> String {
+        if self.count == 0 {
+            return "no batch timings logged".to_owned();
+        }
+        let n = self.count as f64;
+        let [queue, prefetch, process, commit] = self.phases.map(|total| total / n);
+        format!(
+            "mean batch of {:.0} objects ({} batches): {:.1} ms = writer, clock and due queue {queue:.1} + prefetch \
+             {prefetch:.1} + processing {process:.1} + commit {commit:.1}",
+            self.objects as f64 / n,
+            self.count,
+            queue + prefetch + process + commit
+        )
+    }
+}
+
+/// A tracing subscriber that only sums the advance's batch timings (the server runs in this process).
+struct BatchTimings;
+
+static BATCHES: Mutex<Batches> = Mutex::new(Batches { count: 0, objects: 0, phases: [0.0; 4] });
+
+impl BatchTimings {
+    fn take() -> Batches {
+        std::mem::take(&mut *BATCHES.lock().expect("batch timings"))
+    }
+}
+
+impl tracing::Subscriber for BatchTimings {
+    fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
+        metadata.target() == ADVANCE_TARGET
+    }
+    fn max_level_hint(&self) -> Option<tracing::level_filters::LevelFilter> {
+        Some(tracing::level_filters::LevelFilter::DEBUG)
+    }
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        let mut batch = Batches::default();
+        event.record(&mut batch);
+        let mut sums = BATCHES.lock().expect("batch timings");
+        sums.count += 1;
+        sums.objects += batch.objects;
+        for (sum, phase) in sums.phases.iter_mut().zip(batch.phases) {
+            *sum += phase;
+        }
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
+}
+
+impl tracing::field::Visit for Batches {
+    fn record_u64(&mut self, field: &tracing::field::Field, value: u64) {
+        if field.name() == "objects" {
+            self.objects = value;
+        }
+    }
+    fn record_f64(&mut self, field: &tracing::field::Field, value: f64) {
+        if let Some(at) = Self::FIELDS.iter().position(|name| *name == field.name()) {
+            self.phases[at] = value;
+        }
+    }
+    fn record_debug(&mut self, _: &tracing::field::Field, _: &dyn std::fmt::Debug) {}
 }
 
 /// Bytes this process has passed to write calls so far (`wchar` in `/proc/self/io`; Linux only).
