@@ -38,6 +38,7 @@ use portico_store::{ListQuery, Row, Store, TxExt as _};
 use portico_testkit::{Backend, Client, TestServer};
 use serde_json::Value;
 use sqlx::Connection as _;
+use tracing_subscriber::layer::SubscriberExt as _;
 
 const DEFAULT_SUBSCRIPTIONS: usize = 100_000;
 /// At most this many, whatever `PORTICO_BENCH_SUBSCRIPTIONS` says, to keep the run bounded.
@@ -73,7 +74,8 @@ fn main() {
         .and_then(|s| s.parse::<usize>().ok())
         .filter(|n| (1..=MAX_SUBSCRIPTIONS).contains(n))
         .unwrap_or(DEFAULT_SUBSCRIPTIONS);
-    tracing::subscriber::set_global_default(BatchTimings).expect("no other tracing subscriber");
+    tracing::subscriber::set_global_default(tracing_subscriber::registry().with(BatchTimings))
+        .expect("no other tracing subscriber");
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
     runtime.block_on(async move {
         println!(
@@ -158,7 +160,7 @@ async fn run_backend(backend: Backend, label: &str, subscriptions: usize) -> boo
 }
 
 /// The timings the advance's batches log, summed since the last [`BatchTimings::take`].
-#[derive(Default, Clone, Copy)]
+#[derive(Default)]
 struct Batches {
     count: u64,
     objects: u64,
@@ -185,7 +187,7 @@ impl Batches {
     }
 }
 
-/// A tracing subscriber that only sums the advance's batch timings (the server runs in this process).
+/// A tracing layer that only sums the advance's batch timings (the server runs in this process).
 struct BatchTimings;
 
 static BATCHES: Mutex<Batches> = Mutex::new(Batches { count: 0, objects: 0, phases: [0.0; 4] });
@@ -196,19 +198,12 @@ impl BatchTimings {
     }
 }
 
-impl tracing::Subscriber for BatchTimings {
-    fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for BatchTimings {
+    fn enabled(&self, metadata: &tracing::Metadata<'_>, _: tracing_subscriber::layer::Context<'_, S>) -> bool {
         metadata.target() == ADVANCE_TARGET
     }
-    fn max_level_hint(&self) -> Option<tracing::level_filters::LevelFilter> {
-        Some(tracing::level_filters::LevelFilter::DEBUG)
-    }
-    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        tracing::span::Id::from_u64(1)
-    }
-    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, event: &tracing::Event<'_>) {
+
+    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
         let mut batch = Batches::default();
         event.record(&mut batch);
         let mut sums = BATCHES.lock().expect("batch timings");
@@ -218,8 +213,6 @@ impl tracing::Subscriber for BatchTimings {
             *sum += phase;
         }
     }
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
 }
 
 impl tracing::field::Visit for Batches {

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use portico_testkit::{Answer, Client, TestServer, both_backends};
 use serde_json::{Value, json};
+use tracing_subscriber::layer::SubscriberExt as _;
 use stripe_shared as stripe;
 use stripe_types::{List, SearchList};
 
@@ -86,7 +87,7 @@ where
     let text = json.to_string();
     let recorder = Recorder::default();
     let warnings = recorder.warnings.clone();
-    let (serde, miniserde) = tracing::subscriber::with_default(recorder, || {
+    let (serde, miniserde) = tracing::subscriber::with_default(tracing_subscriber::registry().with(recorder), || {
         let mut deserializer = serde_json::Deserializer::from_str(&text);
         let serde = serde_path_to_error::deserialize::<_, T>(&mut deserializer)
             .map(drop)
@@ -612,28 +613,16 @@ impl tracing::field::Visit for Message<'_> {
     }
 }
 
-impl tracing::Subscriber for Recorder {
-    fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Recorder {
+    fn enabled(&self, metadata: &tracing::Metadata<'_>, _: tracing_subscriber::layer::Context<'_, S>) -> bool {
         *metadata.level() <= tracing::Level::WARN
     }
 
-    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        tracing::span::Id::from_u64(1)
-    }
-
-    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
-
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-
-    fn event(&self, event: &tracing::Event<'_>) {
+    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
         let mut text = String::new();
         event.record(&mut Message(&mut text));
         if text.starts_with("Unknown value") {
             self.warnings.lock().unwrap().push(text);
         }
     }
-
-    fn enter(&self, _: &tracing::span::Id) {}
-
-    fn exit(&self, _: &tracing::span::Id) {}
 }
