@@ -343,6 +343,54 @@ async fn committed_reads_are_current_when_their_transaction_commits(db: TestData
     assert_eq!((seen.as_str(), outcome.is_ok()), ("mine@e.com", true), "{outcome:?}");
 }
 
+/// Whatever kinds the due rows are (and whichever table holds them), the queue gives one clock's rows due by a
+/// time, earliest first, and a write moves a row in or out of it.
+async fn the_due_queue_takes_every_kind_in_time_order(db: TestDatabase) {
+    let a = scope("acct_a");
+    let due = |kind: &'static str, id: &str, clock: &str, due_at: Option<i64>| Row {
+        kind,
+        clock: Some(clock.into()),
+        due_at,
+        ..row(id, 100, json!({"id": id}))
+    };
+    let mut tx = db.store.begin_write().await.unwrap();
+    for row in [
+        due("subscription", "sub_1", "clock_1", Some(400)),
+        due("invoice", "in_1", "clock_1", Some(200)),
+        due("subscription_schedule", "sub_sched_1", "clock_1", Some(300)),
+        due("invoice", "in_2", "clock_1", Some(900)),
+        due("subscription", "sub_2", "clock_2", Some(100)),
+        due("subscription", "sub_3", "clock_1", None),
+        due("event", "evt_1", "clock_1", None),
+    ] {
+        tx.insert(&a, row).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let queue = |limit: u32| {
+        let store = db.store.clone();
+        async move {
+            let mut tx = store.begin_read().await.unwrap();
+            let due = tx.due(Some("clock_1"), 500, limit).await.unwrap();
+            due.into_iter().map(|due| (due.kind, due.id, due.due_at)).collect::<Vec<_>>()
+        }
+    };
+    let entry = |kind: &str, id: &str, at: i64| (kind.to_owned(), id.to_owned(), at);
+    let all = vec![
+        entry("invoice", "in_1", 200),
+        entry("subscription_schedule", "sub_sched_1", 300),
+        entry("subscription", "sub_1", 400),
+    ];
+    assert_eq!(queue(10).await, all);
+    assert_eq!(queue(2).await, all[..2]);
+
+    let mut tx = db.store.begin_write().await.unwrap();
+    tx.update(&a, due("invoice", "in_1", "clock_1", None)).await.unwrap();
+    tx.update(&a, due("subscription", "sub_3", "clock_1", Some(250))).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(queue(10).await, [entry("subscription", "sub_3", 250), all[1].clone(), all[2].clone()]);
+}
+
 macro_rules! conformance {
     ($($case:ident),* $(,)?) => {
         mod sqlite {
@@ -364,4 +412,5 @@ conformance!(
     api_keys_and_settings_are_remembered,
     concurrent_write_only_transactions_fail_or_succeed_alone,
     committed_reads_are_current_when_their_transaction_commits,
+    the_due_queue_takes_every_kind_in_time_order,
 );

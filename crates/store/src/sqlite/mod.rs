@@ -10,6 +10,7 @@ mod group;
 mod scratch;
 mod search;
 mod sql;
+mod tables;
 mod tx;
 mod versions;
 mod write;
@@ -29,7 +30,10 @@ use crate::{Result, Store, Tx};
 use tx::SqliteTx;
 
 const MIGRATIONS: crate::migrations::Files =
-    &[(1, "objects", include_str!("../../migrations/sqlite/0001_objects.sql"))];
+    &[
+        (1, "objects", include_str!("../../migrations/sqlite/0001_objects.sql")),
+        (2, "tables per kind", include_str!("../../migrations/sqlite/0002_tables_per_kind.sql")),
+    ];
 
 /// Prepared statements the writer keeps: the hot ones (get, insert, update) must never be pushed out by lists.
 const WRITER_STATEMENT_CACHE: usize = 128;

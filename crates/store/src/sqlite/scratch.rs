@@ -14,6 +14,11 @@ impl Scratch {
         Self(dir)
     }
 
+    /// The file's `sqlite://` URL.
+    pub(super) fn url(&self) -> String {
+        format!("sqlite://{}", self.0.join("test.db").display())
+    }
+
     /// Another connection to the file.
     pub(super) fn open(&self) -> Connection {
         Connection::open(self.0.join("test.db")).unwrap()

@@ -26,6 +26,7 @@ use super::conns::{Conns, Lease};
 use super::group::GroupCommitter;
 use super::search::push_search;
 use super::sql::{Cells, Sql};
+use super::tables;
 use super::versions::Versions;
 use super::write::{Write, classify};
 use super::{Writer, WriterLease};
@@ -109,10 +110,16 @@ fn push_scope(qb: &mut Sql, scope: &Scope, kind: &str) {
     qb.push(" AND kind = ").bind(kind);
 }
 
-/// `SELECT {columns} FROM objects` for the row of `kind` with this id in `scope`.
-fn by_id(columns: &str, scope: &Scope, kind: &str, id: &str) -> Sql {
-    let mut sql = Sql::new(&format!("SELECT {columns} FROM objects"));
+/// `{verb} {table of kind}` and the clauses that select the rows of `kind` in `scope`.
+fn scoped(verb: &str, scope: &Scope, kind: &str) -> Sql {
+    let mut sql = Sql::new(&format!("{verb} {}", tables::of(kind)));
     push_scope(&mut sql, scope, kind);
+    sql
+}
+
+/// `SELECT {columns}` of the row of `kind` with this id in `scope`.
+fn by_id(columns: &str, scope: &Scope, kind: &str, id: &str) -> Sql {
+    let mut sql = scoped(&format!("SELECT {columns} FROM"), scope, kind);
     sql.push(" AND id = ").bind(id);
     sql
 }
@@ -354,8 +361,7 @@ impl Tx for SqliteTx {
         if wanted.is_empty() {
             return Ok(());
         }
-        let mut sql = Sql::new("SELECT id, data FROM objects");
-        push_scope(&mut sql, scope, kind);
+        let mut sql = scoped("SELECT id, data FROM", scope, kind);
         sql.push(" AND id IN (SELECT value FROM json_each(").bind(serde_json::to_string(&wanted)?).push("))");
         let found = run(write.conn().await?, &sql, &|row| Ok((row.text(0)?, row.text(1)?)))?;
         let mut found: std::collections::HashMap<String, String> = found.into_iter().collect();
@@ -379,7 +385,7 @@ impl Tx for SqliteTx {
         let Some(row) = write.buffer.update(scope, row)? else {
             return write.flush_in_background().await;
         };
-        let mut sql = Sql::new("UPDATE objects SET customer = ");
+        let mut sql = Sql::new(&format!("UPDATE {} SET customer = ", tables::of(row.kind)));
         sql.bind(row.customer).push(", clock = ").bind(row.clock).push(", due_at = ").bind(row.due_at);
         sql.push(", data = ").bind(row.json);
         push_scope(&mut sql, scope, row.kind);
@@ -389,8 +395,7 @@ impl Tx for SqliteTx {
 
     async fn delete(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<bool> {
         self.write_state()?.touch(kind);
-        let mut sql = Sql::new("DELETE FROM objects");
-        push_scope(&mut sql, scope, kind);
+        let mut sql = scoped("DELETE FROM", scope, kind);
         sql.push(" AND id = ").bind(id);
         let deleted = self.execute(sql).await? > 0;
         self.write_state()?.buffer.forget(scope, kind, id);
@@ -404,8 +409,7 @@ impl Tx for SqliteTx {
             (None, Some(before)) => Some((">", self.cursor(scope, kind, before).await?)),
             (None, None) => None,
         };
-        let mut sql = Sql::new("SELECT data FROM objects");
-        push_scope(&mut sql, scope, kind);
+        let mut sql = scoped("SELECT data FROM", scope, kind);
         if let Some(customer) = &query.customer {
             sql.push(" AND customer = ").bind(customer.as_str());
         }
@@ -458,8 +462,7 @@ impl Tx for SqliteTx {
             Some(after) => Some(self.cursor(scope, kind, after).await?),
             None => None,
         };
-        let mut sql = Sql::new("SELECT data FROM objects");
-        push_scope(&mut sql, scope, kind);
+        let mut sql = scoped("SELECT data FROM", scope, kind);
         push_search(&mut sql, expr);
         if let Some((created, seq)) = cursor {
             sql.push(" AND (created, seq) < (").bind(created).push(", ").bind(seq).push(")");
@@ -512,13 +515,25 @@ impl Tx for SqliteTx {
         Ok(self.execute(sql).await? as u64)
     }
 
+    /// Each table's due rows come from its own due index, at most `limit` each, then merged.
     async fn due(&mut self, clock: Option<&str>, until: i64, limit: u32) -> Result<Vec<Due>> {
-        let mut sql = Sql::new("SELECT account, livemode, kind, id, due_at FROM objects WHERE due_at IS NOT NULL AND ");
-        match clock {
-            Some(clock) => sql.push("clock = ").bind(clock),
-            None => sql.push("clock IS NULL"),
-        };
-        sql.push(" AND due_at <= ").bind(until).push(" ORDER BY due_at, seq LIMIT ").bind(i64::from(limit));
+        let mut sql = Sql::new("SELECT account, livemode, kind, id, due_at FROM (");
+        for (rank, table) in tables::WITH_DUE.iter().enumerate() {
+            if rank > 0 {
+                sql.push(" UNION ALL ");
+            }
+            sql.push(&format!(
+                "SELECT * FROM (SELECT {rank} AS rank, seq, account, livemode, kind, id, due_at FROM {table} \
+                 WHERE due_at IS NOT NULL AND "
+            ));
+            match clock {
+                Some(clock) => sql.push("clock = ").bind(clock),
+                None => sql.push("clock IS NULL"),
+            };
+            sql.push(" AND due_at <= ").bind(until).push(" ORDER BY due_at, seq LIMIT ").bind(i64::from(limit));
+            sql.push(")");
+        }
+        sql.push(") ORDER BY due_at, rank, seq LIMIT ").bind(i64::from(limit));
         self.query(sql, &|row| {
             Ok(Due {
                 scope: Scope { account: row.text(0)?, livemode: row.int(1)? != 0 },

@@ -4,6 +4,7 @@
 use portico_core::Scope;
 use rusqlite::{Connection, ErrorCode, params};
 
+use super::tables;
 use crate::buffer::Pending;
 use crate::{KeyOwner, Result, StoreError};
 
@@ -32,10 +33,21 @@ pub(super) enum Write {
     },
 }
 
-const INSERT_OBJECT: &str = "INSERT INTO objects (account, livemode, kind, id, customer, created, clock, due_at, data) \
-                             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-const UPDATE_OBJECT: &str = "UPDATE objects SET customer = ?, clock = ?, due_at = ?, data = ? \
-                             WHERE account = ? AND livemode = ? AND kind = ? AND id = ?";
+fn insert_object(kind: &str) -> String {
+    format!(
+        "INSERT INTO {} (account, livemode, kind, id, customer, created, clock, due_at, data) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        tables::of(kind)
+    )
+}
+
+fn update_object(kind: &str) -> String {
+    format!(
+        "UPDATE {} SET customer = ?, clock = ?, due_at = ?, data = ? \
+         WHERE account = ? AND livemode = ? AND kind = ? AND id = ?",
+        tables::of(kind)
+    )
+}
 
 impl Write {
     /// The kind of document written, if this writes one.
@@ -49,7 +61,7 @@ impl Write {
     pub(super) fn execute(&self, conn: &Connection) -> Result<()> {
         match self {
             Write::Object(Pending { scope, row, insert: true }) => {
-                conn.prepare_cached(INSERT_OBJECT)?
+                conn.prepare_cached(&insert_object(row.kind))?
                     .execute(params![
                         scope.account,
                         scope.livemode,
@@ -65,7 +77,7 @@ impl Write {
             }
             Write::Object(Pending { scope, row, insert: false }) => {
                 let changed = conn
-                    .prepare_cached(UPDATE_OBJECT)?
+                    .prepare_cached(&update_object(row.kind))?
                     .execute(params![
                         row.customer,
                         row.clock,
