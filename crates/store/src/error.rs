@@ -13,6 +13,9 @@ pub enum StoreError {
     CursorNotFound(String),
     #[error("stored document could not be read: {0}")]
     Corrupt(#[from] serde_json::Error),
+    /// A stored document that is neither JSON text nor a frame this build can decompress.
+    #[error("stored document could not be decoded: {0}")]
+    Undecodable(String),
     #[error("configuration: {0}")]
     Config(String),
     #[error("database: {0}")]

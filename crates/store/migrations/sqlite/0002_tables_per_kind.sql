@@ -66,9 +66,10 @@ DELETE FROM other_objects WHERE kind = 'invoice';
 INSERT INTO events SELECT * FROM other_objects WHERE kind = 'event';
 DELETE FROM other_objects WHERE kind = 'event';
 
--- Every document, whichever table holds it, for queries by hand (the store itself reads the tables).
+-- Every document, whichever table holds it, as JSON text, for queries by hand. `portico_document` is Portico's
+-- own SQL function (store/src/sqlite/documents.rs): a connection outside Portico's process cannot read this view.
 CREATE VIEW objects AS
-    SELECT * FROM other_objects
-    UNION ALL SELECT * FROM subscriptions
-    UNION ALL SELECT * FROM invoices
-    UNION ALL SELECT * FROM events;
+    SELECT seq, account, livemode, kind, id, customer, created, clock, due_at, portico_document(data) AS data FROM other_objects
+    UNION ALL SELECT seq, account, livemode, kind, id, customer, created, clock, due_at, portico_document(data) AS data FROM subscriptions
+    UNION ALL SELECT seq, account, livemode, kind, id, customer, created, clock, due_at, portico_document(data) AS data FROM invoices
+    UNION ALL SELECT seq, account, livemode, kind, id, customer, created, clock, due_at, portico_document(data) AS data FROM events;

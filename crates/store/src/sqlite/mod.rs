@@ -5,6 +5,7 @@
 
 mod checkpoint;
 mod conns;
+pub mod documents;
 mod group;
 #[cfg(test)]
 mod scratch;
@@ -29,11 +30,10 @@ use conns::Conns;
 use crate::{Result, Store, Tx};
 use tx::SqliteTx;
 
-const MIGRATIONS: crate::migrations::Files =
-    &[
-        (1, "objects", include_str!("../../migrations/sqlite/0001_objects.sql")),
-        (2, "tables per kind", include_str!("../../migrations/sqlite/0002_tables_per_kind.sql")),
-    ];
+const MIGRATIONS: crate::migrations::Files = &[
+    (1, "objects", include_str!("../../migrations/sqlite/0001_objects.sql")),
+    (2, "tables per kind", include_str!("../../migrations/sqlite/0002_tables_per_kind.sql")),
+];
 
 /// Prepared statements the writer keeps: the hot ones (get, insert, update) must never be pushed out by lists.
 const WRITER_STATEMENT_CACHE: usize = 128;
@@ -74,6 +74,7 @@ impl Drop for SqliteStore {
 impl SqliteStore {
     /// Opens (creating if missing) the database file a `sqlite://path` URL names.
     pub async fn connect(url: &str) -> Result<Self> {
+        documents::register();
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)

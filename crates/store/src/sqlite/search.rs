@@ -1,8 +1,9 @@
+use super::documents;
 use super::sql::Sql;
 use super::tx::{json_path, push_scalar};
 use crate::{Scalar, SearchExpr, SearchOp};
 
-/// Appends a search expression as ` AND (…)`, using `json_extract` on the stored document.
+/// Appends a search expression as ` AND (…)`, using `json_extract` on the stored document (`documents.rs`).
 pub(super) fn push_search(qb: &mut Sql, expr: &SearchExpr) {
     if expr.clauses.is_empty() {
         return;
@@ -13,7 +14,7 @@ pub(super) fn push_search(qb: &mut Sql, expr: &SearchExpr) {
             qb.push(if expr.any { " OR " } else { " AND " });
         }
         qb.push("(");
-        qb.push("json_extract(data, ").bind(json_path(&clause.path)).push(")");
+        qb.push(&format!("json_extract({}, ", documents::DATA)).bind(json_path(&clause.path)).push(")");
         match (clause.op, &clause.value) {
             (SearchOp::Eq, Scalar::Null) => {
                 qb.push(" IS NULL");

@@ -2,10 +2,11 @@
 //! (in the calling thread) or a sqlx reader (on sqlx's worker thread).
 
 use rusqlite::ToSql;
-use rusqlite::types::ToSqlOutput;
+use rusqlite::types::{ToSqlOutput, ValueRef};
 use sqlx::Sqlite;
 use sqlx::sqlite::{SqliteArguments, SqliteRow};
 
+use super::documents;
 use crate::{Result, StoreError};
 
 /// One argument, in the types SQLite stores.
@@ -15,6 +16,7 @@ pub(super) enum Arg {
     OptionalText(Option<String>),
     Int(i64),
     OptionalInt(Option<i64>),
+    Blob(Vec<u8>),
 }
 
 impl From<String> for Arg {
@@ -60,6 +62,7 @@ impl ToSql for Arg {
             Arg::OptionalText(text) => text.to_sql(),
             Arg::Int(int) => int.to_sql(),
             Arg::OptionalInt(int) => int.to_sql(),
+            Arg::Blob(bytes) => bytes.to_sql(),
         }
     }
 }
@@ -97,6 +100,7 @@ impl Sql {
                 Arg::OptionalText(text) => query.bind(text),
                 Arg::Int(int) => query.bind(int),
                 Arg::OptionalInt(int) => query.bind(int),
+                Arg::Blob(bytes) => query.bind(bytes),
             };
         }
         query
@@ -109,9 +113,17 @@ pub(super) trait Cells {
     fn text(&self, index: usize) -> Result<String>;
     fn optional_int(&self, index: usize) -> Result<Option<i64>>;
     fn optional_text(&self, index: usize) -> Result<Option<String>>;
+    /// A stored document's JSON text (`documents.rs`).
+    fn document(&self, index: usize) -> Result<String>;
 }
 
 impl Cells for rusqlite::Row<'_> {
+    fn document(&self, index: usize) -> Result<String> {
+        match self.get_ref(index)? {
+            ValueRef::Blob(bytes) | ValueRef::Text(bytes) => documents::decode(bytes),
+            _ => Err(StoreError::Undecodable("a document is text or a blob".into())),
+        }
+    }
     fn int(&self, index: usize) -> Result<i64> {
         Ok(self.get(index)?)
     }
@@ -127,6 +139,10 @@ impl Cells for rusqlite::Row<'_> {
 }
 
 impl Cells for SqliteRow {
+    fn document(&self, index: usize) -> Result<String> {
+        // Unchecked: the column holds text (rows from before compression) or a blob, both read as bytes.
+        documents::decode(sqlx::Row::try_get_unchecked::<&[u8], _>(self, index).map_err(StoreError::Database)?)
+    }
     fn int(&self, index: usize) -> Result<i64> {
         sqlx::Row::try_get(self, index).map_err(StoreError::Database)
     }

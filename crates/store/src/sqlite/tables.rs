@@ -72,7 +72,8 @@ mod tests {
             let mut statement = conn.prepare(sql).unwrap();
             statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?))).unwrap().map(Result::unwrap).collect()
         };
-        let expected = |rows: &[(&str, i64)]| rows.iter().map(|(kind, seq)| (kind.to_string(), *seq)).collect::<Vec<_>>();
+        let expected =
+            |rows: &[(&str, i64)]| rows.iter().map(|(kind, seq)| (kind.to_string(), *seq)).collect::<Vec<_>>();
         assert_eq!(placed("SELECT kind, seq FROM other_objects"), expected(&[("customer", 1)]));
         assert_eq!(placed("SELECT kind, seq FROM subscriptions"), expected(&[("subscription", 2)]));
         assert_eq!(placed("SELECT kind, seq FROM invoices"), expected(&[("invoice", 3)]));

@@ -23,9 +23,10 @@ use portico_core::Scope;
 use rusqlite::params_from_iter;
 
 use super::conns::{Conns, Lease};
+use super::documents;
 use super::group::GroupCommitter;
 use super::search::push_search;
-use super::sql::{Cells, Sql};
+use super::sql::{Arg, Cells, Sql};
 use super::tables;
 use super::versions::Versions;
 use super::write::{Write, classify};
@@ -54,7 +55,7 @@ impl Readers {
     /// The document of `kind` with this id, from a point reader held only for the read.
     async fn get_doc(&self, scope: &Scope, kind: &str, id: &str) -> Result<Option<String>> {
         let reader = self.points.acquire().await;
-        Ok(run(&reader, &by_id("data", scope, kind, id), &|row| row.text(0))?.pop())
+        Ok(run(&reader, &by_id("data", scope, kind, id), &|row| row.document(0))?.pop())
     }
 }
 
@@ -263,7 +264,7 @@ impl SqliteTx {
                 }
                 let sql = by_id("data", scope, kind, id);
                 // No need to execute the queue first: it holds nothing of this row (the buffer said so).
-                let found = run(write.conn().await?, &sql, &|row| row.text(0))?.pop();
+                let found = run(write.conn().await?, &sql, &|row| row.document(0))?.pop();
                 // Everything a write transaction reads is as good as locked: it holds SQLite's one write lock.
                 write.buffer.remember(scope, kind, id, found.clone(), true);
                 Ok(found)
@@ -281,7 +282,7 @@ impl SqliteTx {
     async fn fetch_page(&mut self, mut sql: Sql, limit: u32, reverse: bool) -> Result<Page> {
         let order = if reverse { "ASC" } else { "DESC" };
         sql.push(&format!(" ORDER BY created {order}, seq {order} LIMIT ")).bind(i64::from(limit) + 1);
-        let rows = self.query(sql, &|row| row.text(0)).await?;
+        let rows = self.query(sql, &|row| row.document(0)).await?;
         let has_more = rows.len() > limit as usize;
         let mut data = rows.iter().take(limit as usize).map(|row| parse(row)).collect::<Result<Vec<_>>>()?;
         if reverse {
@@ -363,7 +364,7 @@ impl Tx for SqliteTx {
         }
         let mut sql = scoped("SELECT id, data FROM", scope, kind);
         sql.push(" AND id IN (SELECT value FROM json_each(").bind(serde_json::to_string(&wanted)?).push("))");
-        let found = run(write.conn().await?, &sql, &|row| Ok((row.text(0)?, row.text(1)?)))?;
+        let found = run(write.conn().await?, &sql, &|row| Ok((row.text(0)?, row.document(1)?)))?;
         let mut found: std::collections::HashMap<String, String> = found.into_iter().collect();
         for id in wanted {
             let json = found.remove(id.as_str());
@@ -387,7 +388,7 @@ impl Tx for SqliteTx {
         };
         let mut sql = Sql::new(&format!("UPDATE {} SET customer = ", tables::of(row.kind)));
         sql.bind(row.customer).push(", clock = ").bind(row.clock).push(", due_at = ").bind(row.due_at);
-        sql.push(", data = ").bind(row.json);
+        sql.push(", data = ").bind(Arg::Blob(documents::encode(&row.json)?));
         push_scope(&mut sql, scope, row.kind);
         sql.push(" AND id = ").bind(row.id);
         if self.execute(sql).await? == 0 { Err(StoreError::NotFound) } else { Ok(()) }
@@ -423,14 +424,16 @@ impl Tx for SqliteTx {
         for filter in &query.filters {
             match filter {
                 FieldFilter::Eq(path, Scalar::Null) => {
-                    sql.push(" AND json_extract(data, ").bind(json_path(path)).push(") IS NULL");
+                    sql.push(&format!(" AND json_extract({}, ", documents::DATA))
+                        .bind(json_path(path))
+                        .push(") IS NULL");
                 }
                 FieldFilter::Eq(path, value) => {
-                    sql.push(" AND json_extract(data, ").bind(json_path(path)).push(") = ");
+                    sql.push(&format!(" AND json_extract({}, ", documents::DATA)).bind(json_path(path)).push(") = ");
                     push_scalar(&mut sql, value);
                 }
                 FieldFilter::In(path, values) => {
-                    sql.push(" AND json_extract(data, ").bind(json_path(path)).push(") IN (");
+                    sql.push(&format!(" AND json_extract({}, ", documents::DATA)).bind(json_path(path)).push(") IN (");
                     for (index, value) in values.iter().enumerate() {
                         if index > 0 {
                             sql.push(", ");

@@ -4,7 +4,7 @@
 use portico_core::Scope;
 use rusqlite::{Connection, ErrorCode, params};
 
-use super::tables;
+use super::{documents, tables};
 use crate::buffer::Pending;
 use crate::{KeyOwner, Result, StoreError};
 
@@ -71,7 +71,7 @@ impl Write {
                         row.created,
                         row.clock,
                         row.due_at,
-                        row.json
+                        documents::encode(&row.json)?
                     ])
                     .map_err(classify)?;
             }
@@ -82,7 +82,7 @@ impl Write {
                         row.customer,
                         row.clock,
                         row.due_at,
-                        row.json,
+                        documents::encode(&row.json)?,
                         scope.account,
                         scope.livemode,
                         row.kind,
