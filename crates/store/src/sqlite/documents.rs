@@ -6,8 +6,8 @@
 //! time); compressing a document costs about 1 µs per KiB, reading one back a fifth of that.
 //!
 //! Rows written before documents were compressed hold JSON text and are read as they are: JSON text starts with
-//! `{`, a zstd frame with its magic number. SQL reads documents through the function [`FUNCTION`], which every
-//! connection of the process has (`register`), and the view `objects` shows them decoded.
+//! `{`, a zstd frame with its magic number. SQL reads documents through the function `portico_document(data)`,
+//! which every connection of the process has (`register`), and the view `objects` shows them decoded.
 //!
 //! The dictionary is part of the file format: a frame names its dictionary's id, and a dictionary once shipped
 //! must stay readable. A better one later gets a new id and is added beside it.
@@ -74,8 +74,8 @@ fn decompress(frame: &[u8]) -> Result<Vec<u8>> {
         .map_err(|error| StoreError::Undecodable(format!("decompressing a document: {error}")))
 }
 
-/// Gives every SQLite connection this process opens from now on the function [`FUNCTION`] (SQLite's automatic
-/// extensions): the store's own connections and any a test or tool opens on the same file.
+/// Gives every SQLite connection this process opens from now on the function `portico_document` (SQLite's
+/// automatic extensions): the store's own connections and any a test or tool opens on the same file.
 pub fn register() {
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
@@ -110,7 +110,10 @@ mod tests {
 
     use super::*;
 
-    const INVOICE: &str = r#"{"id":"in_1","object":"invoice","amount_due":2000,"currency":"usd","lines":{"object":"list","data":[]},"status":"draft"}"#;
+    const INVOICE: &str = concat!(
+        r#"{"id":"in_1","object":"invoice","amount_due":2000,"currency":"usd","#,
+        r#""lines":{"object":"list","data":[]},"status":"draft"}"#
+    );
 
     #[test]
     fn a_document_is_stored_compressed_and_read_back_as_written() {
@@ -153,7 +156,8 @@ mod tests {
             .collect();
         assert_eq!(statuses, [Some("draft".into()), Some("draft".into()), None]);
         conn.execute("INSERT INTO t VALUES (x'28b52ffd00')", []).unwrap();
-        let damaged = conn.query_row(&format!("SELECT {DATA} FROM t WHERE rowid = 4"), [], |row| row.get::<_, String>(0));
+        let damaged =
+            conn.query_row(&format!("SELECT {DATA} FROM t WHERE rowid = 4"), [], |row| row.get::<_, String>(0));
         assert!(damaged.is_err(), "a damaged document fails the statement: {damaged:?}");
     }
 
