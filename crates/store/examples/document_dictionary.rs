@@ -4,6 +4,8 @@
 
 use std::time::Instant;
 
+use portico_store::sqlite::documents;
+
 const SIZE: usize = 16 * 1024;
 
 fn main() {
@@ -12,7 +14,7 @@ fn main() {
         eprintln!("usage: document_dictionary FILE.db OUTPUT");
         std::process::exit(2);
     };
-    portico_store::sqlite::documents::register();
+    documents::register();
     let conn = rusqlite::Connection::open(file).expect("open the SQLite file");
     let mut statement = conn.prepare("SELECT data FROM objects").expect("the objects view");
     let documents: Vec<String> =
@@ -21,7 +23,7 @@ fn main() {
     let dictionary = zstd::dict::from_samples(&samples, SIZE).expect("train the dictionary");
     std::fs::write(output, &dictionary).expect("write the dictionary");
 
-    let mut compressor = zstd::bulk::Compressor::with_dictionary(3, &dictionary).expect("compressor");
+    let mut compressor = zstd::bulk::Compressor::with_dictionary(documents::LEVEL, &dictionary).expect("compressor");
     let started = Instant::now();
     let compressed: usize = samples.iter().map(|sample| compressor.compress(sample).expect("compress").len()).sum();
     let plain: usize = samples.iter().map(|sample| sample.len()).sum();

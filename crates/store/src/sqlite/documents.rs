@@ -29,7 +29,7 @@ pub(super) const DATA: &str = "portico_document(data)";
 
 static DICTIONARY: &[u8] = include_bytes!("documents.dict");
 /// With a dictionary, level 3 compresses as fast as level 1 and a tenth smaller.
-const LEVEL: i32 = 3;
+pub const LEVEL: i32 = 3;
 const ZSTD_MAGIC: [u8; 4] = [0x28, 0xb5, 0x2f, 0xfd];
 
 static ENCODER: LazyLock<EncoderDictionary<'static>> = LazyLock::new(|| EncoderDictionary::copy(DICTIONARY, LEVEL));
@@ -49,6 +49,15 @@ pub(super) fn encode(json: &str) -> Result<Vec<u8>> {
     COMPRESSOR
         .with(|compressor| compressor.borrow_mut().compress(json.as_bytes()))
         .map_err(|error| StoreError::Undecodable(format!("compressing a document: {error}")))
+}
+
+/// A document column's value as JSON text: `None` for SQL `NULL`.
+pub(super) fn decode_value(value: ValueRef<'_>) -> Result<Option<String>> {
+    match value {
+        ValueRef::Null => Ok(None),
+        ValueRef::Text(bytes) | ValueRef::Blob(bytes) => decode(bytes).map(Some),
+        _ => Err(StoreError::Undecodable("a document is text or a blob".into())),
+    }
 }
 
 /// A stored document's JSON text.
@@ -92,12 +101,8 @@ unsafe extern "C" fn add_function(
 ) -> std::ffi::c_int {
     let add = |conn: rusqlite::Connection| {
         let flags = FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC | FunctionFlags::SQLITE_INNOCUOUS;
-        conn.create_scalar_function(FUNCTION, 1, flags, |ctx| match ctx.get_raw(0) {
-            ValueRef::Null => Ok(None),
-            ValueRef::Text(bytes) | ValueRef::Blob(bytes) => {
-                decode(bytes).map(Some).map_err(|error| rusqlite::Error::UserFunctionError(error.into()))
-            }
-            _ => Err(rusqlite::Error::UserFunctionError("a document is text or a blob".into())),
+        conn.create_scalar_function(FUNCTION, 1, flags, |ctx| {
+            decode_value(ctx.get_raw(0)).map_err(|error| rusqlite::Error::UserFunctionError(error.into()))
         })
     };
     // SAFETY: SQLite calls this with a connection it is opening, as `init_auto_extension` expects.

@@ -2,7 +2,7 @@
 //! (in the calling thread) or a sqlx reader (on sqlx's worker thread).
 
 use rusqlite::ToSql;
-use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::types::ToSqlOutput;
 use sqlx::Sqlite;
 use sqlx::sqlite::{SqliteArguments, SqliteRow};
 
@@ -16,7 +16,6 @@ pub(super) enum Arg {
     OptionalText(Option<String>),
     Int(i64),
     OptionalInt(Option<i64>),
-    Blob(Vec<u8>),
 }
 
 impl From<String> for Arg {
@@ -62,7 +61,6 @@ impl ToSql for Arg {
             Arg::OptionalText(text) => text.to_sql(),
             Arg::Int(int) => int.to_sql(),
             Arg::OptionalInt(int) => int.to_sql(),
-            Arg::Blob(bytes) => bytes.to_sql(),
         }
     }
 }
@@ -100,7 +98,6 @@ impl Sql {
                 Arg::OptionalText(text) => query.bind(text),
                 Arg::Int(int) => query.bind(int),
                 Arg::OptionalInt(int) => query.bind(int),
-                Arg::Blob(bytes) => query.bind(bytes),
             };
         }
         query
@@ -119,10 +116,7 @@ pub(super) trait Cells {
 
 impl Cells for rusqlite::Row<'_> {
     fn document(&self, index: usize) -> Result<String> {
-        match self.get_ref(index)? {
-            ValueRef::Blob(bytes) | ValueRef::Text(bytes) => documents::decode(bytes),
-            _ => Err(StoreError::Undecodable("a document is text or a blob".into())),
-        }
+        documents::decode_value(self.get_ref(index)?)?.ok_or_else(|| StoreError::Undecodable("NULL".into()))
     }
     fn int(&self, index: usize) -> Result<i64> {
         Ok(self.get(index)?)

@@ -26,12 +26,12 @@ use super::conns::{Conns, Lease};
 use super::documents;
 use super::group::GroupCommitter;
 use super::search::push_search;
-use super::sql::{Arg, Cells, Sql};
+use super::sql::{Cells, Sql};
 use super::tables;
 use super::versions::Versions;
 use super::write::{Write, classify};
 use super::{Writer, WriterLease};
-use crate::buffer::Buffer;
+use crate::buffer::{Buffer, Pending};
 use crate::{
     Claim, Due, FieldFilter, JsonRow, KeyOwner, ListQuery, Page, Result, Scalar, SearchExpr, StoreError, Tx,
 };
@@ -386,12 +386,9 @@ impl Tx for SqliteTx {
         let Some(row) = write.buffer.update(scope, row)? else {
             return write.flush_in_background().await;
         };
-        let mut sql = Sql::new(&format!("UPDATE {} SET customer = ", tables::of(row.kind)));
-        sql.bind(row.customer).push(", clock = ").bind(row.clock).push(", due_at = ").bind(row.due_at);
-        sql.push(", data = ").bind(Arg::Blob(documents::encode(&row.json)?));
-        push_scope(&mut sql, scope, row.kind);
-        sql.push(" AND id = ").bind(row.id);
-        if self.execute(sql).await? == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        // Not known to exist: updated at once (after the queue), as the queue would, failing if there is no row.
+        let conn = write.flush().await?;
+        Write::Object(Pending { scope: scope.clone(), row, insert: false }).execute(conn)
     }
 
     async fn delete(&mut self, scope: &Scope, kind: &str, id: &str) -> Result<bool> {
