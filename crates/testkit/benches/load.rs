@@ -11,7 +11,8 @@
 //! Bounded: every scenario stops after its duration or `MAX_REQUESTS`, whichever comes first; the whole run
 //! takes about 70 seconds per backend. `PORTICO_BENCH_SECS` (at most 30) changes the measured part of each scenario,
 //! `PORTICO_BENCH_CONNECTIONS` (1 to 256) the concurrency, and `PORTICO_BENCH_ONLY=create` runs only the
-//! baselines and the scenarios whose name contains the text (for profiling one of them).
+//! baselines and the scenarios whose name contains the text (for profiling one of them); `PORTICO_BENCH_BACKEND`
+//! (`sqlite` or `postgres`) runs only that backend.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -146,6 +147,8 @@ struct Config {
     measure: Duration,
     /// Run only the baselines and the scenarios whose name contains this (for profiling one of them).
     only: String,
+    /// `sqlite` or `postgres` to run only that backend; both when empty.
+    backend: String,
 }
 
 impl Config {
@@ -163,6 +166,7 @@ impl Config {
             connections,
             measure: Duration::from_secs_f64(measure),
             only: var("PORTICO_BENCH_ONLY").unwrap_or_default(),
+            backend: var("PORTICO_BENCH_BACKEND").unwrap_or_default(),
         }
     }
 }
@@ -181,11 +185,15 @@ fn main() {
         println!();
         println!("{:<30} {:<10} {:>9} {:>10} {:>9} {:>9} {:>8}", "scenario", "backend", "requests", "req/s", "p50 ms", "p99 ms", "errors");
         let mut ratios = Vec::new();
-        ratios.push(run_backend(Backend::Sqlite, "sqlite", &config).await);
-        if std::env::var("PORTICO_TEST_POSTGRES_URL").is_ok() {
-            ratios.push(run_backend(Backend::Postgres, "postgres", &config).await);
-        } else {
-            println!("postgres   skipped: PORTICO_TEST_POSTGRES_URL is not set (scripts/throwaway-postgres.sh starts one)");
+        if config.backend != "postgres" {
+            ratios.push(run_backend(Backend::Sqlite, "sqlite", &config).await);
+        }
+        if config.backend != "sqlite" {
+            if std::env::var("PORTICO_TEST_POSTGRES_URL").is_ok() {
+                ratios.push(run_backend(Backend::Postgres, "postgres", &config).await);
+            } else {
+                println!("postgres   skipped: PORTICO_TEST_POSTGRES_URL is not set (scripts/throwaway-postgres.sh starts one)");
+            }
         }
         println!();
         println!("create customer and create portal session compared with hello world on the same server stack (latency ratio is p50 / p50):");

@@ -9,6 +9,7 @@ use sqlx::postgres::PgArguments;
 use sqlx::{Arguments as _, PgConnection, Postgres};
 
 use super::copies::{Relied, still_current};
+use super::fields;
 use crate::buffer::Pending;
 use crate::{Result, StoreError};
 
@@ -42,11 +43,12 @@ struct Columns<'a> {
     created: Vec<i64>,
     clock: Vec<Option<&'a str>>,
     due_at: Vec<Option<i64>>,
+    fields: Vec<Option<String>>,
     data: Vec<&'a str>,
 }
 
 impl<'a> Columns<'a> {
-    fn of(rows: impl IntoIterator<Item = &'a Pending>) -> Self {
+    fn of(rows: impl IntoIterator<Item = &'a Pending>) -> Result<Self> {
         let mut columns = Columns::default();
         for Pending { scope, row, .. } in rows {
             columns.account.push(&scope.account);
@@ -57,9 +59,10 @@ impl<'a> Columns<'a> {
             columns.created.push(row.created);
             columns.clock.push(row.clock.as_deref());
             columns.due_at.push(row.due_at);
+            columns.fields.push(fields::of(row.kind, &row.json)?);
             columns.data.push(&row.json);
         }
-        columns
+        Ok(columns)
     }
 
     /// Adds the columns as array parameters, in the order the statements list them; `created` only for inserts
@@ -75,6 +78,7 @@ impl<'a> Columns<'a> {
         }
         add(args, self.clock)?;
         add(args, self.due_at)?;
+        add(args, self.fields)?;
         add(args, self.data)
     }
 }
@@ -96,7 +100,7 @@ pub(super) async fn insert<'a, 'e>(
     keys: impl IntoIterator<Item = &'a KeyRecord>,
     relied: impl IntoIterator<Item = &'a Relied>,
 ) -> Result<()> {
-    let rows = Columns::of(rows);
+    let rows = Columns::of(rows)?;
     let keys: Vec<&KeyRecord> = keys.into_iter().collect();
     let row_count = rows.id.len();
     let with_rows = row_count > 0;
@@ -107,7 +111,7 @@ pub(super) async fn insert<'a, 'e>(
     let mut next = 1;
     if with_rows {
         rows.bind(&mut args, true)?;
-        next += 9;
+        next += 10;
     }
     let keys_from = next;
     if !keys.is_empty() {
@@ -132,10 +136,11 @@ pub(super) async fn insert<'a, 'e>(
         // it): a function scan feeding an insert yields its rows in order. (An ORDER BY on the ordinality made
         // PostgreSQL sort the documents themselves, on disk past `work_mem`.)
         sql.push_str(
-            "INSERT INTO objects (account, livemode, kind, id, customer, created, clock, due_at, data) \
-             SELECT account, livemode, kind, id, customer, created, clock, due_at, data::jsonb \
+            "INSERT INTO objects (account, livemode, kind, id, customer, created, clock, due_at, fields, data) \
+             SELECT account, livemode, kind, id, customer, created, clock, due_at, fields::jsonb, data::json \
              FROM unnest($1::text[], $2::bool[], $3::text[], $4::text[], $5::text[], $6::int8[], $7::text[], \
-             $8::int8[], $9::text[]) AS v(account, livemode, kind, id, customer, created, clock, due_at, data)",
+             $8::int8[], $9::text[], $10::text[]) \
+             AS v(account, livemode, kind, id, customer, created, clock, due_at, fields, data)",
         );
         sql.push_str(&only_if);
         if !keys.is_empty() {
@@ -188,6 +193,7 @@ async fn copy_rows(conn: &mut PgConnection, rows: Vec<Pending>) -> Result<()> {
     let mut data = Vec::with_capacity(rows.iter().map(|p| p.row.json.len() + 128).sum());
     for Pending { scope, row, .. } in &rows {
         let (created, due_at) = (row.created.to_string(), row.due_at.map(|d| d.to_string()));
+        let filter = fields::of(row.kind, &row.json)?;
         let fields = [
             Some(scope.account.as_str()),
             Some(if scope.livemode { "t" } else { "f" }),
@@ -197,6 +203,7 @@ async fn copy_rows(conn: &mut PgConnection, rows: Vec<Pending>) -> Result<()> {
             Some(created.as_str()),
             row.clock.as_deref(),
             due_at.as_deref(),
+            filter.as_deref(),
             Some(row.json.as_str()),
         ];
         for (index, field) in fields.into_iter().enumerate() {
@@ -208,7 +215,9 @@ async fn copy_rows(conn: &mut PgConnection, rows: Vec<Pending>) -> Result<()> {
         data.push(b'\n');
     }
     let mut copy = conn
-        .copy_in_raw("COPY objects (account, livemode, kind, id, customer, created, clock, due_at, data) FROM STDIN")
+        .copy_in_raw(
+            "COPY objects (account, livemode, kind, id, customer, created, clock, due_at, fields, data) FROM STDIN",
+        )
         .await
         .map_err(classify)?;
     if let Err(error) = copy.send(data).await {
@@ -234,11 +243,12 @@ pub(super) async fn flush(conn: &mut PgConnection, pending: Vec<Pending>, key: O
     }
     let expected = updates.len() as u64;
     let mut args = PgArguments::default();
-    Columns::of(&updates).bind(&mut args, false)?;
+    Columns::of(&updates)?.bind(&mut args, false)?;
     let updated = sqlx::query_with(
-        "UPDATE objects AS o SET customer = v.customer, clock = v.clock, due_at = v.due_at, data = v.data::jsonb \
+        "UPDATE objects AS o SET customer = v.customer, clock = v.clock, due_at = v.due_at, \
+         fields = v.fields::jsonb, data = v.data::json \
          FROM unnest($1::text[], $2::bool[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int8[], \
-         $8::text[]) AS v(account, livemode, kind, id, customer, clock, due_at, data) \
+         $8::text[], $9::text[]) AS v(account, livemode, kind, id, customer, clock, due_at, fields, data) \
          WHERE o.account = v.account AND o.livemode = v.livemode AND o.kind = v.kind AND o.id = v.id",
         args,
     )

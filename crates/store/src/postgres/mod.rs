@@ -1,7 +1,8 @@
-//! PostgreSQL backend: documents in JSONB. Several Portico nodes may share one database; nothing here
+//! PostgreSQL backend: documents as JSON, their filter fields in JSONB. Several Portico nodes may share one database; nothing here
 //! keeps state outside it.
 
 mod copies;
+mod fields;
 mod flush;
 mod group;
 mod search;
@@ -26,6 +27,7 @@ const MIGRATIONS: crate::migrations::Files = &[
         include_str!("../../migrations/postgres/0004_filter_fields_skip_deliveries.sql"),
     ),
     (5, "filter fields plpgsql", include_str!("../../migrations/postgres/0005_filter_fields_plpgsql.sql")),
+    (6, "json documents", include_str!("../../migrations/postgres/0006_json_documents.sql")),
 ];
 
 pub struct PostgresStore {

@@ -3,7 +3,13 @@ use sqlx::{Postgres, QueryBuilder};
 use super::tx::scalar_json;
 use crate::{Scalar, SearchExpr, SearchOp};
 
-/// Appends a search expression as ` AND (…)`, comparing JSONB values so numbers compare as numbers.
+/// A condition true when a document has null or nothing at `path`.
+pub(super) fn push_null_at(qb: &mut QueryBuilder<Postgres>, path: &[String]) {
+    qb.push("coalesce(json_typeof(data #> ").push_bind(path.to_vec()).push("), 'null') = 'null'");
+}
+
+/// Appends a search expression as ` AND (…)`, comparing JSONB values so numbers compare as numbers (the member
+/// alone is converted, not the whole document).
 pub(super) fn push_search(qb: &mut QueryBuilder<Postgres>, expr: &SearchExpr) {
     if expr.clauses.is_empty() {
         return;
@@ -15,9 +21,7 @@ pub(super) fn push_search(qb: &mut QueryBuilder<Postgres>, expr: &SearchExpr) {
         }
         qb.push("(");
         match (clause.op, &clause.value) {
-            (SearchOp::Eq, Scalar::Null) => {
-                qb.push("coalesce(data #> ").push_bind(clause.path.clone()).push(", 'null') = 'null'::jsonb");
-            }
+            (SearchOp::Eq, Scalar::Null) => push_null_at(qb, &clause.path),
             (SearchOp::Contains, value) => {
                 let needle = match value {
                     Scalar::Str(s) => s.clone(),
@@ -27,7 +31,7 @@ pub(super) fn push_search(qb: &mut QueryBuilder<Postgres>, expr: &SearchExpr) {
                 qb.push("data #>> ").push_bind(clause.path.clone()).push(" ILIKE ").push_bind(format!("%{escaped}%"));
             }
             (op, value) => {
-                qb.push("data #> ").push_bind(clause.path.clone());
+                qb.push("(data #> ").push_bind(clause.path.clone()).push(")::jsonb");
                 qb.push(match op {
                     SearchOp::Gt => " > ",
                     SearchOp::Gte => " >= ",

@@ -7,9 +7,10 @@ use sqlx::pool::PoolConnection;
 use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder, Row as _, Transaction};
 
 use super::copies::{self, Copies, Relied};
+use super::fields;
 use super::flush::{self, KeyRecord};
 use super::group::GroupCommitter;
-use super::search::push_search;
+use super::search::{push_null_at, push_search};
 use crate::buffer::Buffer;
 use crate::{
     Claim, Due, FieldFilter, JsonRow, KeyOwner, ListQuery, Page, Result, Scalar, SearchExpr, StoreError, Tx,
@@ -59,31 +60,6 @@ enum Conn {
     Tx(Transaction<'static, Postgres>),
     Plain(PoolConnection<Postgres>),
 }
-
-/// The top-level fields the GIN index covers (`portico_filter_fields`, migrations 0002 and 0005): an equality
-/// filter on one of them is answered by the index, a filter on any other field by reading the kind's documents.
-const FILTERED_FIELDS: &[&str] = &[
-    "active",
-    "allow_redisplay",
-    "collection_method",
-    "currency",
-    "email",
-    "inclusive",
-    "invoice",
-    "is_default",
-    "lookup_key",
-    "parent",
-    "payment_intent",
-    "payment_method",
-    "portico",
-    "product",
-    "recurring",
-    "shippable",
-    "status",
-    "test_clock",
-    "type",
-    "url",
-];
 
 const GET: &str = "SELECT data::text FROM objects WHERE account = $1 AND livemode = $2 AND kind = $3 AND id = $4";
 const GET_FOR_UPDATE: &str =
@@ -352,7 +328,7 @@ impl Tx for PostgresTx {
             row
         };
         let result = sqlx::query(
-            "UPDATE objects SET customer = $1, data = $2::jsonb, clock = $7, due_at = $8 \
+            "UPDATE objects SET customer = $1, data = $2::json, clock = $7, due_at = $8, fields = $9::jsonb \
              WHERE account = $3 AND livemode = $4 AND kind = $5 AND id = $6",
         )
         .bind(&row.customer)
@@ -363,6 +339,7 @@ impl Tx for PostgresTx {
         .bind(&row.id)
         .bind(&row.clock)
         .bind(row.due_at)
+        .bind(fields::of(row.kind, &row.json)?)
         .execute(self.flushed().await?)
         .await?;
         if result.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
@@ -397,11 +374,12 @@ impl Tx for PostgresTx {
         for filter in &query.filters {
             match filter {
                 FieldFilter::Eq(path, Scalar::Null) => {
-                    qb.push(" AND coalesce(data #> ").push_bind(path.clone()).push(", 'null') = 'null'::jsonb");
+                    qb.push(" AND ");
+                    push_null_at(&mut qb, path);
                 }
                 FieldFilter::Eq(path, value) => {
-                    let indexed = path.first().is_some_and(|field| FILTERED_FIELDS.contains(&field.as_str()));
-                    qb.push(if indexed { " AND portico_filter_fields(data) @> " } else { " AND data @> " });
+                    let indexed = path.first().is_some_and(|field| fields::indexed(kind, field));
+                    qb.push(if indexed { " AND fields @> " } else { " AND data::jsonb @> " });
                     qb.push_bind(containment(path, scalar_json(value))).push("::jsonb");
                 }
                 FieldFilter::In(path, values) => {
