@@ -1,6 +1,6 @@
--- What a create cost PostgreSQL, measured: a third went to computing the filter fields (the PL/pgSQL function of
--- 0005, over the document parsed into JSONB), a sixth to that parsing, a tenth to comparing index keys under
--- the database's collation. So:
+-- Where a create's time in PostgreSQL went, measured: a sixth to parsing documents into JSONB, an eighth to
+-- computing their filter fields (the PL/pgSQL function of 0005), a fifth to B-tree insertions (seven per create,
+-- one into a primary-key index no query used, text keys compared under the database's collation). So:
 -- - Portico computes each document's filter fields itself (`postgres/fields.rs`) and stores them in `fields`,
 --   the only JSONB column; the GIN index covers it directly. Events and webhook deliveries have none.
 -- - Documents are stored as `json`: checked as JSON and kept as the text Portico wrote, not parsed into a tree.

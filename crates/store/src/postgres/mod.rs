@@ -1,5 +1,5 @@
-//! PostgreSQL backend: documents as JSON, their filter fields in JSONB. Several Portico nodes may share one database; nothing here
-//! keeps state outside it.
+//! PostgreSQL backend: documents as JSON, their filter fields in JSONB. Several Portico nodes may share one
+//! database; nothing here keeps state outside it.
 
 mod copies;
 mod fields;
@@ -78,7 +78,11 @@ mod tests {
     async fn scratch_database() -> (String, String) {
         let admin = std::env::var("PORTICO_TEST_POSTGRES_URL")
             .expect("PORTICO_TEST_POSTGRES_URL is not set: run the tests with scripts/test, which starts PostgreSQL");
-        let name = format!("portico_store_test_{}_{}", std::process::id(), portico_core::ids::random_upper_hex(16).to_lowercase());
+        let name = format!(
+            "portico_store_test_{}_{}",
+            std::process::id(),
+            portico_core::ids::random_upper_hex(16).to_lowercase()
+        );
         let mut conn = PgConnection::connect(&admin).await.unwrap();
         sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.unwrap();
         let (base, _) = admin.rsplit_once('/').unwrap();
@@ -129,7 +133,9 @@ mod tests {
         let found = tx.get_json(&scope, "customer", "cus_1").await.unwrap().unwrap();
         let found: serde_json::Value = serde_json::from_str(&found).unwrap();
         assert_eq!(found["email"], "a@example.com");
-        let ids = |page: crate::Page| -> Vec<String> { page.data.iter().map(|doc| doc["id"].as_str().unwrap().to_owned()).collect() };
+        let ids = |page: crate::Page| -> Vec<String> {
+            page.data.iter().map(|doc| doc["id"].as_str().unwrap().to_owned()).collect()
+        };
         let filtered = |path: &[&str], value: &str| ListQuery {
             limit: 10,
             filters: vec![FieldFilter::Eq(path.iter().map(|p| p.to_string()).collect(), Scalar::Str(value.into()))],
@@ -156,6 +162,9 @@ mod tests {
         drop(store);
         let name = url.rsplit_once('/').unwrap().1;
         let mut admin = PgConnection::connect(&admin).await.unwrap();
-        sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {name} WITH (FORCE)"))).execute(&mut admin).await.unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE {name} WITH (FORCE)")))
+            .execute(&mut admin)
+            .await
+            .unwrap();
     }
 }
