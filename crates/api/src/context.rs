@@ -175,12 +175,14 @@ pub async fn api_layer(State(state): State<AppState>, request: Request, next: Ne
         .map(str::to_owned)
         .unwrap_or_else(|| API_VERSION.to_owned());
     let idempotency_key = request.headers().get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let outcome =
-        match valid_version(&version) {
-            true => run(state, request, next, &request_id, idempotency_key.clone()).await,
-            false => Err(ApiError::invalid_request(format!("Invalid Stripe API version: {version}"))
-                .with_param("Stripe-Version")),
-        };
+    let outcome = if !valid_version(&version) {
+        Err(ApiError::invalid_request(format!("Invalid Stripe API version: {version}")).with_param("Stripe-Version"))
+    } else if path.contains("%00") {
+        // No id holds a null character, and PostgreSQL cannot compare text with one.
+        Err(ApiError::invalid_request("Request URLs must not contain null bytes (%00)."))
+    } else {
+        run(state, request, next, &request_id, idempotency_key.clone()).await
+    };
     let mut response = match outcome {
         Ok(response) => response,
         Err(error) => error.into_response(),

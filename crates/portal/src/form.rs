@@ -14,8 +14,11 @@ pub struct Form {
 }
 
 impl Form {
+    /// Null characters, which no one can type and PostgreSQL cannot store, are left out.
     pub fn parse(body: &[u8]) -> Form {
-        Form { fields: form_urlencoded::parse(body).into_owned().collect() }
+        let without_nul = |text: String| if text.contains('\0') { text.replace('\0', "") } else { text };
+        let fields = form_urlencoded::parse(body).into_owned().map(|(n, v)| (without_nul(n), without_nul(v)));
+        Form { fields: fields.collect() }
     }
 
     /// The first value of `name`, trimmed; `None` when absent or blank.
@@ -53,6 +56,13 @@ mod tests {
         assert_eq!(form.get("missing"), None);
         assert_eq!(form.all("tax_id").collect::<Vec<_>>(), ["a", "b"]);
         assert_eq!(form.get("city"), Some("東京"));
+    }
+
+    #[test]
+    fn null_characters_are_left_out_of_names_and_values() {
+        let form = Form::parse(b"na%00me=Jenny%00+Rosen&email=a%40example.com");
+        assert_eq!(form.get("name"), Some("Jenny Rosen"));
+        assert_eq!(form.get("email"), Some("a@example.com"));
     }
 
     #[test]

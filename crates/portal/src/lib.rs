@@ -66,6 +66,7 @@ pub fn router(state: AppState) -> Router {
         .route("/p/subscriptions/{id}/pause", get(subscription_pause::show).post(subscription_pause::pause))
         .route("/p/subscriptions/{id}/resume", axum::routing::post(subscription_pause::resume))
         .route("/p/assets/portal.css", get(stylesheet))
+        .layer(middleware::from_fn(refuse_null_bytes))
         .layer(middleware::map_response(protect))
         .layer(middleware::from_fn(server_timing))
         .with_state(state)
@@ -90,6 +91,15 @@ async fn server_timing(request: axum::extract::Request, next: middleware::Next) 
         response.headers_mut().insert("server-timing", value);
     }
     response
+}
+
+/// No session secret, token or id holds a null character (`%00`), and PostgreSQL cannot compare text with one:
+/// such a URL leads nowhere.
+async fn refuse_null_bytes(request: axum::extract::Request, next: middleware::Next) -> Response {
+    if request.uri().path().contains("%00") {
+        return refusal::Refusal::not_found().into_response();
+    }
+    next.run(request).await
 }
 
 async fn protect(mut response: Response) -> Response {

@@ -254,6 +254,14 @@ both_backends!(opening_the_link_trades_its_secret_for_a_cookie, |server: TestSer
         assert_unframeable(&page);
         assert!(marked(&page.body, "session-unknown").is_some(), "{path}");
     }
+
+    // A null character, which no secret or id holds (and PostgreSQL cannot compare), leads to "not found".
+    for path in [format!("/p/session/{secret}%00"), "/p/invoices/in_%00/pay".to_owned()] {
+        let page = visit(&format!("{}{path}", server.base_url), Some(cookie)).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND, "{path}: {}", page.body);
+        assert_unframeable(&page);
+        assert!(marked(&page.body, "not-found").is_some(), "{path}");
+    }
 });
 
 both_backends!(the_secret_is_stored_hashed_and_left_out_of_the_event, |server: TestServer| async move {

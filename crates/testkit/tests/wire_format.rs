@@ -186,3 +186,20 @@ both_backends!(expand_replaces_ids_with_objects_and_rejects_unknown_paths, |serv
     let deep = client.get(&format!("/v1/customers/{customer}"), &[("expand[]", "a.b.c.d.e")]).await;
     assert_eq!(deep.status, 400);
 });
+
+both_backends!(null_bytes_in_parameters_or_urls_are_refused_and_change_nothing, |server: TestServer| async move {
+    let client = server.client();
+    let refused = client.post("/v1/customers", &[("name", "Jenny\0Rosen")]).await;
+    assert_eq!(refused.status, 400);
+    assert_eq!(refused.error()["type"], "invalid_request_error");
+    assert_eq!(refused.error()["param"], "name");
+    assert_eq!(refused.error()["message"], "Request parameters must not contain null bytes (%00).");
+    let listed = client.get("/v1/customers", &[("email", "a\0b@example.com")]).await;
+    assert_eq!((listed.status, &listed.error()["param"]), (400, &serde_json::json!("email")));
+    assert_eq!(client.get("/v1/customers", &[]).await.body["data"], serde_json::json!([]), "nothing was created");
+
+    let by_id = client.get("/v1/customers/cus_%00x", &[]).await;
+    assert_eq!(by_id.status, 400);
+    assert_eq!(by_id.error()["message"], "Request URLs must not contain null bytes (%00).");
+    assert!(by_id.headers["request-id"].to_str().unwrap().starts_with("req_"));
+});

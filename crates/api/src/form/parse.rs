@@ -61,6 +61,14 @@ pub(super) fn parse(input: &[u8]) -> Result<FormMap, ParamError> {
         if key.is_empty() {
             continue;
         }
+        // PostgreSQL's text and JSONB cannot hold U+0000: refused here, it is refused the same way on both backends.
+        if key.contains('\0') || value.contains('\0') {
+            return Err(ParamError {
+                code: ParamCode::InvalidRequest,
+                param: (!key.contains('\0')).then(|| key.clone()),
+                message: "Request parameters must not contain null bytes (%00).".to_owned(),
+            });
+        }
         let (name, segments) = split_key(&key)?;
         insert(&mut root, name, segments, value)?;
     }

@@ -106,6 +106,16 @@ fn invalid_utf8_after_decoding_is_an_invalid_request() {
 }
 
 #[test]
+fn a_null_byte_in_a_key_or_a_value_is_an_invalid_request_naming_the_parameter() {
+    let error = parse_error("name=a%00b");
+    assert_eq!(error.code, ParamCode::InvalidRequest);
+    assert_eq!(error.param.as_deref(), Some("name"));
+    assert_eq!(error.message, "Request parameters must not contain null bytes (%00).");
+    let error = parse_error("metadata[a%00]=b");
+    assert_eq!((error.code, error.param), (ParamCode::InvalidRequest, None));
+}
+
+#[test]
 fn bracketed_keys_nest_into_maps_in_order_first_seen() {
     assert_eq!(
         parsed("a[b][c]=1&a[d]=2&a[b][e]=3"),
