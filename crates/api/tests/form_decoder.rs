@@ -130,9 +130,10 @@ fn encode(sample: &Sample, style: Style) -> Vec<String> {
 
 // ---- Strategies ----
 
-/// A string stripe-python would send as a value: anything but `None`'s empty spelling where `None` is meant.
+/// A string stripe-python would send as a value: anything but `None`'s empty spelling where `None` is meant, and
+/// the null character, which is refused (`a_null_byte_anywhere_is_one_clear_error`).
 fn text() -> impl Strategy<Value = String> {
-    prop_oneof![any::<String>(), "[ -~]{0,12}", "[a-z ]{0,8}"]
+    prop_oneof![any::<String>().prop_map(|text| text.replace('\0', "")), "[ -~]{0,12}", "[a-z ]{0,8}"]
 }
 
 fn non_empty_text() -> impl Strategy<Value = String> {
@@ -141,7 +142,7 @@ fn non_empty_text() -> impl Strategy<Value = String> {
 
 /// Metadata keys with no brackets, all-digit ones included: `metadata[123]` is the key `"123"`, not an index.
 fn metadata_key() -> impl Strategy<Value = String> {
-    prop_oneof!["[a-zA-Z_ é&=+%][^\\[\\]]{0,10}", "[0-9]{1,25}"]
+    prop_oneof!["[a-zA-Z_ é&=+%][^\\[\\]\\x00]{0,10}", "[0-9]{1,25}"]
 }
 
 fn sample() -> impl Strategy<Value = Sample> {
@@ -321,6 +322,12 @@ proptest! {
         pairs.push("name=n&amount=1".to_owned());
         let (expand, _) = decode_request(pairs.join("&").as_bytes()).unwrap();
         prop_assert_eq!(expand, paths);
+    }
+
+    #[test]
+    fn a_null_byte_anywhere_is_one_clear_error(before in "[a-z]{1,4}(\\[[a-z]{0,3}\\])?=?[a-z]{0,4}", after in "[a-z]{0,4}") {
+        let error = parse(format!("{before}%00{after}").as_bytes()).unwrap_err();
+        prop_assert_eq!(error.message, "Request parameters must not contain null bytes (%00).");
     }
 
     #[test]
