@@ -1,6 +1,5 @@
-use super::documents;
 use super::sql::Sql;
-use super::tx::{json_path, push_scalar};
+use super::tx::{push_member, push_scalar};
 use crate::{Scalar, SearchExpr, SearchOp};
 
 /// Appends a search expression as ` AND (…)`, using `json_extract` on the stored document (`documents.rs`).
@@ -14,7 +13,7 @@ pub(super) fn push_search(qb: &mut Sql, expr: &SearchExpr) {
             qb.push(if expr.any { " OR " } else { " AND " });
         }
         qb.push("(");
-        qb.push(&format!("json_extract({}, ", documents::DATA)).bind(json_path(&clause.path)).push(")");
+        push_member(qb, &clause.path);
         match (clause.op, &clause.value) {
             (SearchOp::Eq, Scalar::Null) => {
                 qb.push(" IS NULL");

@@ -86,7 +86,7 @@ struct WriteState {
 }
 
 /// `$."a"."b"`: a JSON path for `json_extract`, quoting each label so any metadata key is safe.
-pub(super) fn json_path(path: &[String]) -> String {
+fn json_path(path: &[String]) -> String {
     let mut out = String::from("$");
     for part in path {
         out.push_str(".\"");
@@ -94,6 +94,11 @@ pub(super) fn json_path(path: &[String]) -> String {
         out.push('"');
     }
     out
+}
+
+/// The document's member at `path`, `json_extract` over the decoded document (`documents.rs`).
+pub(super) fn push_member<'q>(qb: &'q mut Sql, path: &[String]) -> &'q mut Sql {
+    qb.push("json_extract(").push(documents::DATA).push(", ").bind(json_path(path)).push(")")
 }
 
 pub(super) fn push_scalar(qb: &mut Sql, value: &Scalar) {
@@ -421,16 +426,14 @@ impl Tx for SqliteTx {
         for filter in &query.filters {
             match filter {
                 FieldFilter::Eq(path, Scalar::Null) => {
-                    sql.push(&format!(" AND json_extract({}, ", documents::DATA))
-                        .bind(json_path(path))
-                        .push(") IS NULL");
+                    push_member(sql.push(" AND "), path).push(" IS NULL");
                 }
                 FieldFilter::Eq(path, value) => {
-                    sql.push(&format!(" AND json_extract({}, ", documents::DATA)).bind(json_path(path)).push(") = ");
+                    push_member(sql.push(" AND "), path).push(" = ");
                     push_scalar(&mut sql, value);
                 }
                 FieldFilter::In(path, values) => {
-                    sql.push(&format!(" AND json_extract({}, ", documents::DATA)).bind(json_path(path)).push(") IN (");
+                    push_member(sql.push(" AND "), path).push(" IN (");
                     for (index, value) in values.iter().enumerate() {
                         if index > 0 {
                             sql.push(", ");
